@@ -38,7 +38,7 @@ export const QUEUES = {
     schema: WhisPublishJobSchema,
     attempts: 5,
     backoffMs: 500,
-    jobId: (p) => `${p.artifact.meta.id}@${p.artifact.meta.version}:${p.artifact.meta.digest}`,
+    jobId: (p) => `${p.artifact.meta.id}@${p.artifact.meta.version}-${p.artifact.meta.digest.slice(0, 16)}`,
   }),
   whisScrape: defineQueue({ name: 'whis.scrape', schema: WhisScrapeJobSchema, attempts: 2, backoffMs: 2000, jobId: (p) => p.scrape_id }),
 } as const;

@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { BaseConfigSchema, loadConfigOrExit, parseConfig, type BaseConfig } from './config.js';
+import { AppError, envelope, notFound } from './errors.js';
+import { correlationIdFrom, createLogger } from './logging.js';
+import { createMetrics, type ServiceMetrics } from './metrics.js';
+import { QueueKit } from './queue-runtime.js';
+import { QUEUES, type QueueKey } from './queues.js';
+import { createProbeRedis, createRedis, pingRedis } from './redis.js';
+import { serviceSpec, type ServiceSpec } from './services.js';
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  ZodTypeProvider
+>;
+
+export interface ServiceContext<C extends BaseConfig = BaseConfig> {
+  spec: ServiceSpec;
+  config: C;
+  log: Logger;
+  /** Request-path Redis connection: fails within seconds while Redis is down instead of hanging. */
+  redis: Redis;
+  queues: QueueKit;
+  metrics: ServiceMetrics;
+  /** Absolute data dir for this fleet (shared by services that need disk). */
+  dataDir: string;
+  /** Whether this service's workers run in the current MODE. */
+  workersEnabled: boolean;
+  /** Called on shutdown after workers stop (close files, timers, extra connections). */
+  onClose(fn: () => Promise<void> | void): void;
+}
+
+export interface ServiceDefinition<S extends z.ZodObject = typeof BaseConfigSchema> {
+  name: string;
+  /** Service-specific settings; merged over the base settings. */
+  configSchema?: S;
+  /** Registers HTTP routes (encapsulated plugin). */
+  routes?: (app: App, ctx: ServiceContext<z.infer<S> & BaseConfig>) => Promise<void> | void;
+  /** Starts queue workers; only called when the service's workers run in the current MODE. */
+  workers?: (ctx: ServiceContext<z.infer<S> & BaseConfig>) => Promise<void> | void;
+  /** Extra logic after listen (e.g. an outbox drainer). */
+  afterStart?: (ctx: ServiceContext<z.infer<S> & BaseConfig>) => Promise<void> | void;
+}
+
+export interface RunningService<C extends BaseConfig = BaseConfig> {
+  app: App;
+  ctx: ServiceContext<C>;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  /** Tests pass a port of 0 to get a free one. */
+  port?: number;
+  /** Tests capture logs. */
+  logDestination?: NodeJS.WritableStream;
+  /** Exit the process on invalid config (entry points) or throw (tests). */
+  exitOnConfigError?: boolean;
+}
+
+/**
+ * The one service kit: config, logs with correlation ids, health/ready/metrics/docs, the error envelope,
+ * typed queues with dead letters and graceful shutdown. A service supplies only its routes and workers.
+ */
+export async function startService<S extends z.ZodObject = typeof BaseConfigSchema>(
+  def: ServiceDefinition<S>,
+  opts: StartOptions = {},
+): Promise<RunningService<z.infer<S> & BaseConfig>> {
+  type C = z.infer<S> & BaseConfig;
+  const spec = serviceSpec(def.name);
+  const schema = def.configSchema ? BaseConfigSchema.extend(def.configSchema.shape) : BaseConfigSchema;
+  const env = opts.env ?? process.env;
+  const config = (opts.exitOnConfigError ? loadConfigOrExit(schema, env) : parseConfig(schema, env)) as C;
+  const port = opts.port ?? config.PORT ?? spec.port;
+  const log = createLogger(spec.name, config.LOG_LEVEL, opts.logDestination);
+  const dataDir = resolve(config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+
+  const queueRedis = createRedis(config.REDIS_URL);
+  queueRedis.on('error', (err) => log.debug({ err: err.message }, 'redis (queues) error'));
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
+  redis.on('error', (err) => log.debug({ err: err.message }, 'redis error'));
+  const probe = createProbeRedis(config.REDIS_URL);
+  probe.on('error', () => undefined);
+
+  const ownQueues = [...new Set([...spec.consumes, ...spec.produces])].map((k: QueueKey) => QUEUES[k].name);
+  let queues!: QueueKit;
+  const metrics = createMetrics(spec.name, async () =>
+    Promise.all(ownQueues.map(async (queue) => ({ queue, ...(await withTimeout(queues.counts(queue), 1500)) }))),
+  );
+  queues = new QueueKit(queueRedis, config.QUEUE_PREFIX, log, metrics);
+  const closers: Array<() => Promise<void> | void> = [];
+  const workersEnabled = config.MODE === 'all' || spec.modes.includes(config.MODE as 'daytime' | 'nighttime');
+  const ctx: ServiceContext<C> = {
+    spec,
+    config,
+    log,
+    redis,
+    queues,
+    metrics,
+    dataDir,
+    workersEnabled,
+    onClose: (fn) => closers.push(fn),
+  };
+
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: (req) => correlationIdFrom(req.headers['x-request-id'], randomUUID),
+    // Every request log line carries the correlation id under one name, as worker logs do.
+    logController: new LogController({ requestIdLogLabel: 'correlation_id' }),
+    routerOptions: { maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.statusCode).send(envelope(err.code, err.message, err.details));
+    }
+    if (err.validation) {
+      const where = err.validationContext ?? 'body';
+      const details = err.validation.map((v) => {
+        const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+        const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+        return { field: [where, path || missing].filter(Boolean).join('.'), reason: v.message ?? 'invalid' };
+      });
+      return reply
+        .status(400)
+        .send(envelope('validation_failed', details.map((d) => `${d.field}: ${d.reason}`).join('; '), details));
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send(envelope('payload_too_large', `request body exceeds ${config.BODY_LIMIT_BYTES} bytes`));
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'unhandled error');
+      return reply.status(500).send(envelope('internal', 'internal error; see the service log for this request id', { request_id: req.id }));
+    }
+    const code = status === 400 && /JSON/i.test(err.message) ? 'invalid_json' : (err.code ?? 'bad_request').toLowerCase();
+    return reply.status(status).send(envelope(code, err.message));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = notFound(`route ${req.method} ${req.url.split('?')[0]}`);
+    return reply.status(404).send(envelope(e.code, e.message));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: `LinkOps ${spec.name}`, description: spec.description, version: '0.1.0' },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerOperationalRoutes(app, ctx, probe, ownQueues);
+  if (def.routes) await app.register(async (scope) => def.routes!(scope as unknown as App, ctx));
+  await app.ready();
+
+  if (workersEnabled && def.workers) await def.workers(ctx);
+  else if (def.workers) log.info({ mode: config.MODE }, 'workers paused in this mode; queues accumulate');
+
+  await app.listen({ host: config.HOST, port });
+  const addr = app.server.address();
+  const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${actualPort}`;
+  log.info({ url, mode: config.MODE, queues: ownQueues }, `${spec.name} listening`);
+  if (def.afterStart) await def.afterStart(ctx);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down: no new requests, finishing in-flight jobs');
+      await app.close();
+      await queues.close(config.SHUTDOWN_GRACE_MS);
+      for (const fn of closers.reverse()) await fn();
+      await Promise.all([queueRedis.quit(), redis.quit(), probe.quit()].map((p) => p.catch(() => undefined)));
+      log.info('stopped');
+    })());
+  return { app, ctx, url, stop };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+}
+
+const QueueNameParams = z.object({ name: z.string().max(100) });
+
+function registerOperationalRoutes(app: App, ctx: ServiceContext, probe: Redis, ownQueues: string[]): void {
+  const ops = { tags: ['operations'] };
+  app.get('/health', { schema: { ...ops, summary: 'Liveness' } }, async () => ({ status: 'ok', service: ctx.spec.name }));
+
+  app.get('/ready', { schema: { ...ops, summary: 'Readiness: Redis reachable and queues usable' } }, async (_req, reply) => {
+    const redis = await pingRedis(probe);
+    if (!redis.ok) return reply.status(503).send({ status: 'unavailable', service: ctx.spec.name, reason: redis.reason });
+    try {
+      await withTimeout(Promise.all(ownQueues.map((q) => ctx.queues.queue(q).getJobCounts('waiting'))), 1500);
+    } catch (err) {
+      return reply.status(503).send({ status: 'unavailable', service: ctx.spec.name, reason: `queues: ${(err as Error).message}` });
+    }
+    return { status: 'ready', service: ctx.spec.name, mode: ctx.config.MODE, workers: ctx.workersEnabled };
+  });
+
+  app.get('/metrics', { schema: { ...ops, summary: 'Prometheus metrics' } }, async (_req, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+
+  const known = (name: string) => {
+    if (!ownQueues.includes(name)) throw notFound(`queue ${name} on ${ctx.spec.name}`);
+  };
+  app.get('/queues', { schema: { ...ops, summary: 'Job counts of the queues this service uses' } }, async () => ({
+    queues: await Promise.all(
+      ownQueues.map(async (name) => ({ name, dead_letter_queue: `${name}.dlq`, ...(await withTimeout(ctx.queues.counts(name), 2000)) })),
+    ),
+  }));
+  app.get(
+    '/queues/:name/dlq',
+    {
+      schema: {
+        ...ops,
+        summary: 'List dead letters',
+        params: QueueNameParams,
+        querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      },
+    },
+    async (req) => {
+      known(req.params.name);
+      return ctx.queues.deadLetters(req.params.name, req.query.offset, req.query.limit);
+    },
+  );
+  app.post(
+    '/queues/:name/dlq/:jobId/redrive',
+    { schema: { ...ops, summary: 'Re-drive one dead letter', params: QueueNameParams.extend({ jobId: z.string().max(300) }) } },
+    async (req) => {
+      known(req.params.name);
+      if (!(await ctx.queues.redrive(req.params.name, req.params.jobId))) throw notFound(`dead letter ${req.params.jobId}`);
+      return { redriven: req.params.jobId };
+    },
+  );
+  app.post('/queues/:name/dlq/redrive', { schema: { ...ops, summary: 'Re-drive every dead letter', params: QueueNameParams } }, async (req) => {
+    known(req.params.name);
+    const { items } = await ctx.queues.deadLetters(req.params.name, 0, 10_000);
+    let n = 0;
+    for (const item of items) if (await ctx.queues.redrive(req.params.name, item.job_id)) n++;
+    return { redriven: n };
+  });
+}
+
+/** Entry point helper: start, print where, stop cleanly on SIGTERM/SIGINT. */
+export async function runService<S extends z.ZodObject = typeof BaseConfigSchema>(def: ServiceDefinition<S>): Promise<void> {
+  let running: RunningService | undefined;
+  try {
+    running = (await startService(def, { exitOnConfigError: true })) as unknown as RunningService;
+  } catch (err) {
+    process.stderr.write(`${def.name} failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const svc = running;
+  const shutdown = (signal: string) => {
+    svc.ctx.log.info({ signal }, 'signal received');
+    svc
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: Error) => {
+        process.stderr.write(`shutdown error: ${err.message}\n`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
