@@ -1,0 +1,41 @@
+/**
+ * Regular expressions shared by the non-SAST rules. They live here so the ReDoS test can reach every
+ * one of them (SAST rule patterns are reached through the SAST rule records).
+ */
+export const PATTERNS = {
+  /** An environment assignment prefix in a shell command (`FOO=bar cmd`). */
+  envAssignment: /^[A-Za-z_][A-Za-z0-9_]*=/,
+  /** Variable names that usually carry credentials. */
+  secretName: /(?:passw(?:or)?d|passwd|secret|token|api_?key|apikey|private_?key|access_?key|credential|auth_?key|client_?secret)/i,
+  /** Names that look secret but are only configuration about secrets. */
+  secretNameBenign: /(?:_file|_path|_dir|_ref|_name|_url_?file|_env|_length|_ttl|_expir\w*|_header)$/i,
+  /** A URL with user:password@ credentials. */
+  urlWithCredentials: /^[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@]{1,100}:[^\s/@]{1,200}@/i,
+  /** `${{ ... }}` expression in a workflow. */
+  workflowExpression: /\$\{\{([^}]{1,300})\}\}/g,
+  /** Untrusted contexts in a workflow expression (attacker-controlled in pull requests, issues, comments). */
+  untrustedContext: /\bgithub\.(?:event\.(?:issue\.(?:title|body)|pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)|comment\.body|review\.body|review_comment\.body|pages\.[\w*]{1,10}\.page_name|commits\.[\w*]{1,10}\.(?:message|author\.email|author\.name)|head_commit\.(?:message|author\.email|author\.name)|workflow_run\.(?:head_branch|head_commit\.message|display_title)|discussion\.(?:title|body)|inputs\.[\w-]{1,100})|head_ref)\b/,
+  /** A full 40-hex commit SHA after `@` in `uses:`. */
+  fullSha: /^[0-9a-f]{40}$/,
+  /** A package spec pinned with a version: name=1.2, name==1.2, name@1.2, name:1.2 (gem -v handled apart). */
+  aptPinned: /^[^=\s]{1,200}=\S/,
+  apkPinned: /^[^=\s]{1,200}=\S/,
+  pipPinned: /^[^=<>~!\s]{1,200}(?:==|~=|===|<=|>=|<|>)\S/,
+  npmPinned: /^@?[^@\s]{1,200}@\S/,
+  /** A TCP port with optional protocol, e.g. 22 or 22/tcp. */
+  port: /^(\d{1,5})(?:\/(?:tcp|udp|sctp))?$/i,
+  /** Docker image references in the Kubernetes/Compose sense: digest or tag. */
+  imageDigest: /@sha256:[0-9a-f]{64}$/,
+  /** Deprecated Kubernetes API groups. */
+  deprecatedApi: /^(?:extensions\/v1beta1|apps\/v1beta[12]|policy\/v1beta1|batch\/v1beta1|batch\/v2alpha1|networking\.k8s\.io\/v1beta1|rbac\.authorization\.k8s\.io\/v1(?:alpha|beta)1|autoscaling\/v2beta[12]|storage\.k8s\.io\/v1beta1|scheduling\.k8s\.io\/v1(?:alpha|beta)1|apiextensions\.k8s\.io\/v1beta1|admissionregistration\.k8s\.io\/v1beta1|certificates\.k8s\.io\/v1beta1|coordination\.k8s\.io\/v1beta1|discovery\.k8s\.io\/v1beta1|events\.k8s\.io\/v1beta1|flowcontrol\.apiserver\.k8s\.io\/v1beta[123])$/,
+  /** Compose/K8s images of databases and caches that should never be published to all interfaces. */
+  databaseImage: /^(?:[\w.-]{1,100}\/){0,3}(?:postgres|postgis|mysql|mariadb|mongo|redis|valkey|memcached|elasticsearch|opensearch|cassandra|couchdb|neo4j|rabbitmq|influxdb|clickhouse|mssql|oracle|cockroach)[\w.-]{0,100}(?::[\w.-]{1,128})?$/i,
+  /** Kubernetes-looking YAML: a top-level apiVersion and kind. */
+  k8sApiVersion: /^apiVersion:[ \t]*\S/m,
+  k8sKind: /^kind:[ \t]*\S/m,
+} as const;
+
+/** Every regex above, for the ReDoS test. */
+export const ALL_PATTERNS: ReadonlyArray<{ name: string; regex: RegExp }> = Object.entries(PATTERNS).map(
+  ([name, regex]) => ({ name, regex }),
+);
