@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './parsers/index.js';
+export * from './versions/index.js';
