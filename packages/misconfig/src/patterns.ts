@@ -30,6 +30,12 @@ export const PATTERNS = {
   deprecatedApi: /^(?:extensions\/v1beta1|apps\/v1beta[12]|policy\/v1beta1|batch\/v1beta1|batch\/v2alpha1|networking\.k8s\.io\/v1beta1|rbac\.authorization\.k8s\.io\/v1(?:alpha|beta)1|autoscaling\/v2beta[12]|storage\.k8s\.io\/v1beta1|scheduling\.k8s\.io\/v1(?:alpha|beta)1|apiextensions\.k8s\.io\/v1beta1|admissionregistration\.k8s\.io\/v1beta1|certificates\.k8s\.io\/v1beta1|coordination\.k8s\.io\/v1beta1|discovery\.k8s\.io\/v1beta1|events\.k8s\.io\/v1beta1|flowcontrol\.apiserver\.k8s\.io\/v1beta[123])$/,
   /** Compose/K8s images of databases and caches that should never be published to all interfaces. */
   databaseImage: /^(?:[\w.-]{1,100}\/){0,3}(?:postgres|postgis|mysql|mariadb|mongo|redis|valkey|memcached|elasticsearch|opensearch|cassandra|couchdb|neo4j|rabbitmq|influxdb|clickhouse|mssql|oracle|cockroach)[\w.-]{0,100}(?::[\w.-]{1,128})?$/i,
+  /** ADD sources that are remote (ADD is the documented way to fetch them). */
+  remoteSource: /^(?:https?|git|ssh):\/\/|^git@/,
+  /** Local archives ADD extracts, or pip installs from. */
+  archiveSource: /\.(?:tar|tgz|tar\.[a-z0-9]{1,4}|whl|zip)$/i,
+  aptRecommendsOff: /Install-Recommends=(?:false|0)\b/i,
+  windowsPath: /^[A-Za-z]:[\\/]/,
   /** Kubernetes-looking YAML: a top-level apiVersion and kind. */
   k8sApiVersion: /^apiVersion:[ \t]*\S/m,
   k8sKind: /^kind:[ \t]*\S/m,

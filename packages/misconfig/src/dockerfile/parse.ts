@@ -1,4 +1,4 @@
-import { DockerfileParser, From, PropertyInstruction, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, From, ModifiableInstruction, PropertyInstruction, type Instruction } from 'dockerfile-ast';
 
 /** One instruction, with 1-based inclusive lines. */
 export interface DockerInstruction {
@@ -72,13 +72,8 @@ export function stageChain(doc: ParsedDockerfile, stage: DockerStage): DockerIns
 }
 
 function instructionFlags(inst: Instruction): string[] {
-  const flags: string[] = [];
-  for (const a of inst.getArguments()) {
-    const v = a.getValue();
-    if (!v.startsWith('--')) break;
-    flags.push(v);
-  }
-  return flags;
+  if (!(inst instanceof ModifiableInstruction)) return [];
+  return inst.getFlags().map((f) => (f.getValue() === null ? `--${f.getName()}` : `--${f.getName()}=${f.getValue()}`));
 }
 
 /** Parses a Dockerfile into stages and instructions (multi-stage aware), with 1-based lines. */
