@@ -56,14 +56,15 @@ describe('ArtifactSearch', () => {
 
   it('feedback quality changes the order', () => {
     const s = engine();
-    const before = s.search('ci').map((h) => h.id);
-    const second = before[1]!;
-    const first = before[0]!;
-    s.setQuality(second, 1);
-    s.setQuality(first, 0);
-    const after = s.search('ci').map((h) => h.id);
-    expect(after[0]).toBe(second);
-    expect(after[1]).toBe(first);
+    const q = 'ci pipeline security';
+    const before = s.search(q);
+    expect(before.map((h) => h.id).slice(0, 2)).toEqual(['rune.gha.pipeline', 'orb.gha.security']);
+    // Scores are multiplied by 0.5 + quality: proven (1) vs failing (0) is a 3x swing.
+    s.setQuality('orb.gha.security', 1);
+    s.setQuality('rune.gha.pipeline', 0);
+    const after = s.search(q);
+    expect(after.map((h) => h.id).slice(0, 2)).toEqual(['orb.gha.security', 'rune.gha.pipeline']);
+    expect(after[0]!.score).toBeCloseTo(before[1]!.score * 3, 3);
   });
 
   it('takes quality from a callback and returns hit fields', () => {
