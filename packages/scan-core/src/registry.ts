@@ -159,7 +159,7 @@ export async function runScanners(input: RunScannersInput): Promise<RunScannersR
  * Makes fresh scanner instances for one scan. A plain ScannerFactory fits; a provider may also
  * return several scanners (the misconfig engine ships one per file family).
  */
-export type ScannerProvider = ScannerFactory | (() => Scanner[] | Promise<Scanner[]>);
+export type ScannerProvider = ScannerFactory | (() => Scanner | Scanner[] | Promise<Scanner | Scanner[]>);
 
 /** Scanner providers plus the engines that could not be loaded (reported as ran:false). */
 export interface ScannerFactorySet {

@@ -89,7 +89,7 @@ export function parseYamlDocuments(text: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   let docs;
   try {
-    docs = parseAllDocuments(text, { maxAliasCount: 100 });
+    docs = parseAllDocuments(text);
   } catch {
     return out;
   }

@@ -312,10 +312,6 @@ export async function detectServices(
     return name;
   };
   for (const dir of serviceDirs) drafts.push({ info: emptyService(uniqueName(nameFromDir(dir, repoName)), dir), dir, dockerfile: null, dependencies: [] });
-  const owner = (p: string): Draft | undefined =>
-    drafts
-      .filter((d) => d.dir !== null && inDir(d.dir, p))
-      .sort((a, b) => (b.dir === '.' ? -1 : b.dir!.length) - (a.dir === '.' ? -1 : a.dir!.length))[0];
 
   // 2. Compose services, merged into the directory service their build context points at.
   const composeEnv = new Map<Draft, Map<string, string>>();
@@ -392,11 +388,29 @@ export async function detectServices(
   }
 
   // 3. Per-service details from the files in its directory.
+  // Each file belongs to the deepest service directory above it.
+  const byDir = new Map<string, Draft>();
+  for (const d of drafts) if (d.dir !== null && !byDir.has(d.dir)) byDir.set(d.dir, d);
+  const ownFiles = new Map<Draft, string[]>();
+  for (const p of paths) {
+    let dir = path.posix.dirname(p);
+    for (;;) {
+      const draft = byDir.get(dir);
+      if (draft) {
+        if (!isIgnoredPath(dir === '.' ? p : p.slice(dir.length + 1))) {
+          const list = ownFiles.get(draft) ?? [];
+          list.push(p);
+          ownFiles.set(draft, list);
+        }
+        break;
+      }
+      if (dir === '.') break;
+      dir = path.posix.dirname(dir);
+    }
+  }
   for (const draft of drafts) {
     if (draft.dir === null) continue;
-    const dir = draft.dir;
-    const own = paths.filter((p) => inDir(dir, p) && !isIgnoredPath(p.slice(dir === '.' ? 0 : dir.length + 1)) && owner(p) === draft);
-    await fillFromFiles(draft, own, readFile, opts.sizes);
+    await fillFromFiles(draft, ownFiles.get(draft) ?? [], readFile, opts.sizes);
   }
 
   // 4. Environment: names, infrastructure by URL scheme, edges by host name.
