@@ -47,6 +47,11 @@ function termPosition(tokens: string[], term: string): number {
 /** Where in the text a snippet matches (first token index of the earliest full alternative), or -1. */
 export function matchPosition(snippet: StepSnippet, text: string): number {
   const tokens = tokenize(text);
+  if (snippet.veto) {
+    const vetoed = snippet.veto.terms.some((t) => termPosition(tokens, t) >= 0);
+    const rescued = snippet.veto.unless.some((t) => termPosition(tokens, t) >= 0);
+    if (vetoed && !rescued) return -1;
+  }
   let best = -1;
   for (const alternative of snippet.match) {
     const positions = alternative.map((term) => termPosition(tokens, term));
@@ -102,6 +107,7 @@ const SUBSUMED_BY: Record<string, string[]> = {
   'docker-build': ['docker-push'],
   'trigger-push': ['docker-push'],
   'run-tests': ['ci-pipeline'],
+  'terraform-plan': ['terraform-apply'],
 };
 
 /**

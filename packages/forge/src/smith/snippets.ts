@@ -34,6 +34,8 @@ export interface StepSnippet {
   title: string;
   category: string;
   match: string[][];
+  /** Vetoes a match when any `terms` token is present, unless an `unless` token is too. */
+  veto?: { terms: string[]; unless: string[] };
   positives: string[];
   negatives: string[];
   inputs: ArtifactInput[];
@@ -271,9 +273,9 @@ export const SNIPPETS: StepSnippet[] = [
     id: 'helm-chart',
     title: 'Create and lint a Helm chart',
     category: 'helm',
-    match: [['helm', 'chart|create|scaffold'], ['chart', 'create|add|scaffold']],
+    match: [['helm', 'chart', 'add|create|new|scaffold|write'], ['helm', 'create'], ['chart', 'create|scaffold']],
     positives: ['Add helm chart', 'Create a Helm chart for the service', 'helm create'],
-    negatives: ['helm upgrade the release', 'Lint with helm lint'],
+    negatives: ['helm upgrade the release', 'Lint with helm lint', 'helm install the chart'],
     inputs: [CHART],
     tools: ['helm'],
     permissions: [],
@@ -404,7 +406,8 @@ export const SNIPPETS: StepSnippet[] = [
     title: 'Register an Argo CD Application',
     category: 'gitops',
     match: [['argocd', 'app|application|project'], ['gitops', 'application|app']],
-    positives: ['ArgoCD app', 'Create an Argo CD Application', 'Register the argocd application'],
+    veto: { terms: ['sync', 'wait', 'delete', 'rollback'], unless: ['add', 'create', 'register', 'new', 'define'] },
+    positives: ['ArgoCD app', 'Create an Argo CD Application', 'Register the argocd application', 'Create the ArgoCD app and sync it'],
     negatives: ['Add helm chart', 'Sync the app with argocd app sync'],
     inputs: [APP, REPO_URL, REVISION, CHART, NAMESPACE, DEST_SERVER],
     tools: ['kubectl'],
@@ -601,11 +604,15 @@ export const SNIPPETS: StepSnippet[] = [
     gha: {
       steps: [
         { name: 'Set up Terraform', uses: 'hashicorp/setup-terraform' },
+        { name: 'Terraform plan', run: 'terraform -chdir="${TF_DIR}" plan -input=false -out=tfplan', env: { TF_DIR: '${{ inputs.terraform_dir }}' } },
         { name: 'Terraform apply', run: 'terraform -chdir="${TF_DIR}" apply -input=false tfplan', env: { TF_DIR: '${{ inputs.terraform_dir }}' } },
       ],
       needsCheckout: true,
     },
-    rune: [{ kind: 'cmd', argv: ['terraform', '-chdir=${terraform_dir}', 'apply', '-input=false', 'tfplan'], timeout: 1800 }],
+    rune: [
+      { kind: 'cmd', argv: ['terraform', '-chdir=${terraform_dir}', 'plan', '-input=false', '-out=tfplan'], timeout: 1200 },
+      { kind: 'cmd', argv: ['terraform', '-chdir=${terraform_dir}', 'apply', '-input=false', 'tfplan'], timeout: 1800 },
+    ],
   },
   {
     id: 'slack-notify',

@@ -1,0 +1,12 @@
+export { smithArtifacts, smithWithChanges, groupRecords, previewSmith, orbDigest, GENERATOR } from './smith/smith.js';
+export type { SmithDraft, SmithOptions, RecordGroup, SmithResult, SmithPreview } from './smith/smith.js';
+export { nextVersion, assertImmutable, runeDigest, ImmutableVersionError, INITIAL_VERSION } from './smith/version.js';
+export type { VersionChange } from './smith/version.js';
+export { SNIPPETS, snippetById } from './smith/snippets.js';
+export type { StepSnippet, GhaStep, RuneOp } from './smith/snippets.js';
+export { planSteps, tokenize, snippetMatches, stepsFromAnswer } from './smith/match.js';
+export type { PlannedStep } from './smith/match.js';
+export type { OrbBody, OrbStep } from './smith/orb.js';
+export { toPlatform, toTopic } from './smith/platform.js';
+export { ACTION_PINS } from './enhance/pins.js';
+export type { ActionPin } from './enhance/pins.js';
