@@ -36,6 +36,8 @@ export const PATTERNS = {
   archiveSource: /\.(?:tar|tgz|tar\.[a-z0-9]{1,4}|whl|zip)$/i,
   aptRecommendsOff: /Install-Recommends=(?:false|0)\b/i,
   windowsPath: /^[A-Za-z]:[\\/]/,
+  /** Helm values files: values.yaml, values-prod.yaml, values.dev.yml. */
+  helmValuesFile: /^values(?:[.-][a-z0-9_-]{1,60})?\.ya?ml$/i,
   /** Kubernetes-looking YAML: a top-level apiVersion and kind. */
   k8sApiVersion: /^apiVersion:[ \t]*\S/m,
   k8sKind: /^kind:[ \t]*\S/m,

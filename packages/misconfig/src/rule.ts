@@ -16,6 +16,8 @@ export interface RuleHit {
   fix?: FixHint;
   /** Stable part of the fingerprint (defaults to evidence); keeps fingerprints steady when lines move. */
   key?: string;
+  /** File of the hit when the rule sees several files at once (Kubernetes cross-file rules). */
+  path?: string;
 }
 
 /** A test vector: a whole document (string) or a document with the path it should be checked as. */
@@ -59,7 +61,8 @@ function normalize(text: string): string {
 }
 
 /** Turns a rule hit into a contract Finding. */
-export function toFinding(rule: RuleMeta, path: string, hit: RuleHit): Finding {
+export function toFinding(rule: RuleMeta, defaultPath: string, hit: RuleHit): Finding {
+  const path = hit.path ?? defaultPath;
   const evidence = hit.evidence ?? '';
   const key = hit.key ?? evidence;
   const fix = hit.fix ?? rule.fix;

@@ -92,7 +92,7 @@ export function parseDockerfile(content: string): ParsedDockerfile {
     const rawArgs = argsRange
       ? lines.slice(argsRange.start.line, argsRange.end.line + 1).join('\n').slice(argsRange.start.character)
       : '';
-    const jsonArgs = ['CMD', 'ENTRYPOINT', 'RUN', 'SHELL', 'HEALTHCHECK'].includes(keyword) ? parseJsonArray(args) : null;
+    const jsonArgs = ['CMD', 'ENTRYPOINT', 'RUN', 'SHELL', 'HEALTHCHECK', 'COPY', 'ADD'].includes(keyword) ? parseJsonArray(args) : null;
 
     if (keyword === 'FROM' && inst instanceof From) {
       const image = inst.getImage() ?? '';

@@ -16,10 +16,8 @@ interface RunCommand {
 function runCommands(run: DockerInstruction): RunCommand[] {
   if (run.keyword !== 'RUN') return [];
   if (run.jsonArgs) return [{ run, words: programWords(run.jsonArgs), line: run.line }];
-  // Flags such as --mount=... are part of the instruction, not of the shell script.
-  let script = run.rawArgs;
-  for (const f of run.flags) script = script.replace(f, '');
-  return splitShell(script).flat().map((c: ShellCommand) => ({ run, words: programWords(c.words), line: run.line + c.lineOffset }));
+  // rawArgs excludes flags such as --mount=...: they belong to the instruction, not to the script.
+  return splitShell(run.rawArgs).flat().map((c: ShellCommand) => ({ run, words: programWords(c.words), line: run.line + c.lineOffset }));
 }
 
 function allRunCommands(doc: ParsedDockerfile): RunCommand[] {
