@@ -9,3 +9,5 @@ export * from './redis.js';
 export * from './queue-runtime.js';
 export * from './service.js';
 export * from './fsutil.js';
+export * from './journey.js';
+export * from './dataset.js';

@@ -80,7 +80,7 @@ export class QueueKit {
       ...(jobId ? { jobId } : {}),
       attempts: def.attempts,
       backoff: { type: 'exponential', delay: def.backoffMs },
-      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnComplete: def.dropOnComplete ? true : { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
     return String(job.id);

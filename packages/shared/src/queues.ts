@@ -21,6 +21,8 @@ export interface QueueDef<S extends z.ZodType = z.ZodType> {
   /** First retry delay; doubles each attempt (BullMQ exponential backoff). */
   readonly backoffMs: number;
   readonly jobId?: (payload: z.infer<S>) => string;
+  /** Drop the payload from Redis as soon as the job completes (it may hold unredacted text). */
+  readonly dropOnComplete?: boolean;
 }
 
 function defineQueue<S extends z.ZodType>(def: QueueDef<S>): QueueDef<S> {
@@ -30,7 +32,7 @@ function defineQueue<S extends z.ZodType>(def: QueueDef<S>): QueueDef<S> {
 export const QUEUES = {
   auditScan: defineQueue({ name: 'audit.scan', schema: AuditScanJobSchema, attempts: 2, backoffMs: 2000, jobId: (p) => p.scan_id }),
   auditMigrate: defineQueue({ name: 'audit.migrate', schema: AuditMigrateJobSchema, attempts: 3, backoffMs: 1000, jobId: (p) => p.migration_id }),
-  whisSanitize: defineQueue({ name: 'whis.sanitize', schema: WhisSanitizeJobSchema, attempts: 5, backoffMs: 500, jobId: (p) => p.record.id }),
+  whisSanitize: defineQueue({ name: 'whis.sanitize', schema: WhisSanitizeJobSchema, attempts: 5, backoffMs: 500, jobId: (p) => p.record.id, dropOnComplete: true }),
   whisSmith: defineQueue({ name: 'whis.smith', schema: WhisSmithJobSchema, attempts: 3, backoffMs: 1000 }),
   whisEnhance: defineQueue({ name: 'whis.enhance', schema: WhisEnhanceJobSchema, attempts: 3, backoffMs: 1000 }),
   whisPublish: defineQueue({

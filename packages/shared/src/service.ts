@@ -17,6 +17,8 @@ import { QUEUES, type QueueKey } from './queues.js';
 import { createProbeRedis, createRedis, pingRedis } from './redis.js';
 import { serviceSpec, type ServiceSpec } from './services.js';
 
+export type { FastifyReply, FastifyRequest } from 'fastify';
+
 export type App = FastifyInstance<
   import('node:http').Server,
   import('node:http').IncomingMessage,
@@ -150,6 +152,11 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
       return reply
         .status(400)
         .send(envelope('validation_failed', details.map((d) => `${d.field}: ${d.reason}`).join('; '), details));
+    }
+    // Engine errors that carry their own client status (e.g. registry InvalidIdError: status 400, code).
+    const own = err as unknown as { status?: unknown; code?: unknown };
+    if (typeof own.status === 'number' && own.status >= 400 && own.status < 500 && typeof own.code === 'string' && !err.statusCode) {
+      return reply.status(own.status).send(envelope(own.code, err.message));
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.status(413).send(envelope('payload_too_large', `request body exceeds ${config.BODY_LIMIT_BYTES} bytes`));

@@ -1,11 +1,140 @@
-import { notImplemented, type ServiceDefinition } from '@linkops/shared';
+import { z } from 'zod';
+import {
+  JourneyStore,
+  TrainingRecordSchema,
+  SubmissionSchema,
+  type App,
+  type BaseConfig,
+  type ServiceContext,
+  type ServiceDefinition,
+  type SanitizedRecord,
+} from '@linkops/shared';
+import {
+  DEFAULT_QUALITY_THRESHOLD,
+  estimateJaccard,
+  lshBandKeys,
+  minhashSignature,
+  normalizeSubmission,
+  sanitizeRecord,
+} from '@linkops/whis';
 
-/** whis_sanitize: routes and workers arrive with their issue; until then its endpoints answer 501. */
-export const service: ServiceDefinition = {
+const ConfigSchema = z.object({
+  WHIS_QUALITY_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_QUALITY_THRESHOLD),
+  /** Jaccard similarity above which a record is a variant of an earlier one. */
+  WHIS_NEAR_DUPLICATE_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
+});
+type Config = z.infer<typeof ConfigSchema> & BaseConfig;
+
+/**
+ * Near-duplicate index in Redis: LSH band keys point at record ids, signatures are stored per id, so
+ * every replica and every restart sees the same history.
+ */
+class DedupIndex {
+  constructor(
+    private readonly ctx: ServiceContext<Config>,
+    private readonly prefix = `${ctx.config.QUEUE_PREFIX}:dedup`,
+  ) {}
+
+  private text(r: SanitizedRecord) {
+    return `${r.task}\n${r.answer}`;
+  }
+
+  /** The earlier record this one duplicates, if any; `exact` when the sanitized content is identical. */
+  async find(r: SanitizedRecord): Promise<{ id: string; similarity: number; exact: boolean } | null> {
+    const exact = await this.ctx.redis.get(`${this.prefix}:hash:${r.content_hash}`);
+    if (exact && exact !== r.id) return { id: exact, similarity: 1, exact: true };
+    const sig = minhashSignature(this.text(r));
+    const bands = lshBandKeys(sig);
+    const candidates = new Set<string>();
+    for (const b of bands) for (const id of await this.ctx.redis.smembers(`${this.prefix}:lsh:${b}`)) if (id !== r.id) candidates.add(id);
+    let best: { id: string; similarity: number; exact: boolean } | null = null;
+    for (const id of candidates) {
+      const raw = await this.ctx.redis.get(`${this.prefix}:sig:${id}`);
+      if (!raw) continue;
+      const sim = estimateJaccard(sig, raw.split(',').map(Number));
+      if (sim >= this.ctx.config.WHIS_NEAR_DUPLICATE_THRESHOLD && (!best || sim > best.similarity)) best = { id, similarity: sim, exact: false };
+    }
+    return best;
+  }
+
+  async add(r: SanitizedRecord): Promise<void> {
+    const sig = minhashSignature(this.text(r));
+    const tx = this.ctx.redis.multi().set(`${this.prefix}:hash:${r.content_hash}`, r.id, 'NX').set(`${this.prefix}:sig:${r.id}`, sig.join(','));
+    for (const b of lshBandKeys(sig)) tx.sadd(`${this.prefix}:lsh:${b}`, r.id);
+    await tx.exec();
+  }
+
+  async linkVariant(original: string, variant: string): Promise<void> {
+    await this.ctx.redis.sadd(`${this.prefix}:variants:${original}`, variant);
+  }
+}
+
+export const service: ServiceDefinition<typeof ConfigSchema> = {
   name: 'whis_sanitize',
-  routes(app) {
-    app.all('/v0/*', async () => {
-      throw notImplemented('whis_sanitize');
-    });
+  configSchema: ConfigSchema,
+  routes(app, ctx) {
+    registerPreview(app, ctx, new DedupIndex(ctx));
+  },
+  workers(ctx) {
+    const journeys = new JourneyStore(ctx.redis, ctx.config.QUEUE_PREFIX);
+    const dedup = new DedupIndex(ctx);
+    ctx.queues.work(
+      'whisSanitize',
+      async ({ record }, job) => {
+        const result = sanitizeRecord(record, { qualityThreshold: ctx.config.WHIS_QUALITY_THRESHOLD });
+        const s = result.sanitized;
+        // Log what happened, never the text: it may still hold what we were asked to keep out of logs.
+        job.log.info({ record: record.id, status: result.status, domain: s.classification.domain, redactions: s.redactions.length }, 'sanitized');
+        if (result.status === 'rejected') {
+          await journeys.record(record.id, { stage: 'rejected', service: 'whis_sanitize', reason: result.reasons.join('; '), detail: { quality: s.quality.score } });
+          return { status: 'rejected' };
+        }
+        const dup = await dedup.find(s);
+        if (dup) {
+          await dedup.linkVariant(dup.id, record.id);
+          await journeys.record(record.id, {
+            stage: 'variant',
+            service: 'whis_sanitize',
+            reason: `${dup.exact ? 'duplicate' : 'near-duplicate'} of ${dup.id} (similarity ${dup.similarity.toFixed(2)})`,
+            detail: { variant_of: dup.id, similarity: dup.similarity },
+          });
+          return { status: 'variant', variant_of: dup.id };
+        }
+        await dedup.add(s);
+        await journeys.record(record.id, {
+          stage: 'sanitized',
+          service: 'whis_sanitize',
+          detail: { domain: s.classification.domain, platform: s.classification.platform, topic: s.classification.topic, quality: s.quality.score, redactions: s.redactions.map((r) => r.type) },
+        });
+        await job.enqueue('whisSmith', { record: s });
+        return { status: 'accepted' };
+      },
+      { concurrency: ctx.config.WORKER_CONCURRENCY },
+    );
   },
 };
+
+function registerPreview(app: App, ctx: ServiceContext<Config>, dedup: DedupIndex) {
+  app.post(
+    '/sanitize',
+    {
+      schema: {
+        tags: ['sanitize'],
+        summary: 'Preview what sanitizing would do to a pair (nothing is stored)',
+        body: z.union([z.object({ record: TrainingRecordSchema }), SubmissionSchema]),
+      },
+    },
+    async (req) => {
+      const body = req.body as { record?: z.infer<typeof TrainingRecordSchema> } & z.infer<typeof SubmissionSchema>;
+      const record = body.record ?? normalizeSubmission(body, new Date());
+      const result = sanitizeRecord(record, { qualityThreshold: ctx.config.WHIS_QUALITY_THRESHOLD });
+      let duplicate_of: unknown = null;
+      try {
+        duplicate_of = await dedup.find(result.sanitized);
+      } catch {
+        duplicate_of = 'unknown (redis unavailable)';
+      }
+      return { status: result.status, reasons: result.reasons, sanitized: result.sanitized, duplicate_of };
+    },
+  );
+}

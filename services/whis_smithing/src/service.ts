@@ -1,11 +1,61 @@
-import { notImplemented, type ServiceDefinition } from '@linkops/shared';
+import { z } from 'zod';
+import { ArtifactSchema, JourneyStore, SanitizedRecordSchema, type Artifact, type BaseConfig, type ServiceDefinition } from '@linkops/shared';
+import { previewSmith, smithWithChanges, toPlatform, toTopic } from '@linkops/forge';
 
-/** whis_smithing: routes and workers arrive with their issue; until then its endpoints answer 501. */
-export const service: ServiceDefinition = {
+const ConfigSchema = z.object({
+  /** How many recent records of one (platform, topic) group feed its artifacts. */
+  SMITH_GROUP_WINDOW: z.coerce.number().int().min(1).max(500).default(25),
+});
+
+const PreviousSchema = z.object({ orb: ArtifactSchema.optional(), rune: ArtifactSchema.optional() });
+
+/** Turns sanitized records into Orbs and Runes, one pair per (platform, topic) group, versioned by content. */
+export const service: ServiceDefinition<typeof ConfigSchema> = {
   name: 'whis_smithing',
+  configSchema: ConfigSchema,
   routes(app) {
-    app.all('/v0/*', async () => {
-      throw notImplemented('whis_smithing');
-    });
+    app.post(
+      '/smith',
+      { schema: { tags: ['smith'], summary: 'Preview the orb and rune a sanitized record would produce (nothing is published)', body: SanitizedRecordSchema } },
+      async (req) => previewSmith(req.body),
+    );
+  },
+  workers(ctx) {
+    const p = `${ctx.config.QUEUE_PREFIX}:smith`;
+    const journeys = new JourneyStore(ctx.redis, ctx.config.QUEUE_PREFIX);
+    ctx.queues.work(
+      'whisSmith',
+      async ({ record }, job) => {
+        const group = `${toPlatform(record.classification.platform)}.${toTopic(record.classification.topic)}`;
+        const listKey = `${p}:group:${group}`;
+        // Keep the group's recent records (by id) so re-smithing a group sees all of its knowledge.
+        const existing = (await ctx.redis.lrange(listKey, 0, -1)).map((r) => SanitizedRecordSchema.parse(JSON.parse(r)));
+        const records = [...existing.filter((r) => r.id !== record.id), record].slice(-ctx.config.SMITH_GROUP_WINDOW);
+        const prevRaw = await ctx.redis.get(`${p}:prev:${group}`);
+        const previous = prevRaw ? PreviousSchema.parse(JSON.parse(prevRaw)) : undefined;
+        const result = smithWithChanges(records, previous ? { orb: previous.orb, rune: previous.rune } : undefined);
+        const changed = result.artifacts.filter((a: Artifact) => {
+          const prev = a.meta.kind === 'orb' ? previous?.orb : previous?.rune;
+          return !prev || prev.meta.digest !== a.meta.digest || prev.meta.version !== a.meta.version;
+        });
+        const tx = ctx.redis.multi().del(listKey);
+        for (const r of records) tx.rpush(listKey, JSON.stringify(r));
+        tx.set(`${p}:prev:${group}`, JSON.stringify({ orb: result.artifacts.find((a) => a.meta.kind === 'orb'), rune: result.artifacts.find((a) => a.meta.kind === 'rune') }));
+        await tx.exec();
+        const summary = result.artifacts.map((a) => `${a.meta.id}@${a.meta.version}`);
+        await journeys.record(record.id, {
+          stage: 'smithed',
+          service: 'whis_smithing',
+          reason: changed.length ? undefined : 'no change to the group artifacts',
+          detail: { artifacts: summary, group },
+        });
+        job.log.info({ record: record.id, group, artifacts: summary, changed: changed.length }, 'smithed');
+        if (changed.length) await job.enqueue('whisEnhance', { record_ids: [record.id], artifacts: changed });
+        return { artifacts: summary };
+      },
+      // One at a time: records of the same group must see each other's versions.
+      { concurrency: 1 },
+    );
   },
 };
+export type SmithConfig = z.infer<typeof ConfigSchema> & BaseConfig;
