@@ -114,6 +114,8 @@ export async function validateRepoUrl(input: string, opts: ValidateRepoUrlOption
   if (url.search !== '' || url.hash !== '' || input.includes('?') || input.includes('#')) {
     throw new RepoUrlError('invalid_url', 'query strings and fragments are not allowed');
   }
+  // The URL parser would decode %2e%2e into ".." and resolve it away: refuse escapes outright.
+  if (input.includes('%')) throw new RepoUrlError('invalid_url', 'percent-escapes are not allowed in repository URLs');
   // WHATWG parsing already turned 0x7f000001, 2130706433 and 0177.0.0.1 into dotted IPv4.
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
   const bareHost = host.replace(/^\[|\]$/g, '');
