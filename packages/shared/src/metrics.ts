@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+// Services declare their own metrics with these, registered on ctx.metrics.registry.
+export { Counter, Gauge, Histogram };
+
 /** Metric names the fleet exports. Alert rules and dashboards are tested against this list. */
 export const METRIC = {
   httpDuration: 'http_request_duration_seconds',
