@@ -488,11 +488,12 @@ async function fillFromFiles(draft: Draft, own: string[], readFile: ReadFileFn, 
   // Languages.
   const sized: WalkedFile[] = [];
   for (const p of own) {
-    if (!languageOf(p)) continue;
+    const lang = languageOf(p);
+    if (!lang || lang === 'Dockerfile') continue;
     const size = sizes?.get(p) ?? Buffer.byteLength(await readSafe(readFile, p));
     sized.push({ path: p, size });
   }
-  info.languages = languageShares(sized).filter((l) => l.language !== 'Dockerfile');
+  info.languages = languageShares(sized);
 
   // Manifests: runtime, dependencies, frameworks, entrypoint.
   const manifests = own.filter((p) => manifestRuntime(p) !== null).sort((a, b) => a.split('/').length - b.split('/').length);
