@@ -5,6 +5,7 @@
  *     steps:        ordered runbook, always present; each {name, snippet?, source_step, run? | uses? | manual? | trigger?}
  *     workflow:     GitHub Actions reusable workflow (on: workflow_call) — present for gha orbs and whenever a CI step matched
  *     manifests:    Kubernetes objects by role: argocd_application, kustomization — present when a step produced them
+ *     known_failures: agent failure notes (feedback_context) this version responds to — present after feedback
  *
  * `${input_name}` placeholders inside manifests are filled from the orb inputs by whoever applies them (the rune does).
  * The workflow never interpolates inputs into `run:`; it passes them through `env:`.
@@ -29,6 +30,8 @@ export interface OrbBody {
   steps: OrbStep[];
   workflow?: Record<string, unknown>;
   manifests?: { argocd_application?: Record<string, unknown>; kustomization?: Record<string, unknown> };
+  /** Failure notes from agents (feedback_context) that triggered this re-smith. */
+  known_failures?: string[];
 }
 
 export const DEFAULT_JOB_TIMEOUT_MINUTES = 30;

@@ -91,6 +91,8 @@ function compose(records: SanitizedRecord[], previous: { orb?: Artifact; rune?: 
   const snippets = plan.flatMap((p) => (p.kind === 'snippet' ? [p.snippet] : []));
   const manual = plan.filter((p) => p.kind === 'manual').map((p) => p.source.text);
   const feedback = unique(records.flatMap((r) => r.feedback_context ?? []));
+  // Feedback is part of the content: a re-smith after failures is a new (patch) version, never a no-op.
+  if (feedback.length > 0) body.known_failures = feedback;
   const description = [
     options.draft?.description?.trim(),
     `${summary}. ${first.answer.trim().slice(0, 500)}`,
