@@ -41,11 +41,13 @@ export function purlOf(p: Pick<Package, 'ecosystem' | 'name' | 'version'>): stri
   return `pkg:${type}/${ns}${enc(name)}@${enc(p.version)}`;
 }
 
-export interface SbomSubject {
+/** What the BOM describes. A type alias (not an interface) so callers may pass wider records, e.g. with repo_url. */
+export type SbomSubject = {
   name: string;
   version?: string;
   commit?: string;
-}
+  repo_url?: string;
+};
 
 /** CycloneDX 1.5 JSON BOM of the resolved (pinned) packages, one component per distinct purl. */
 export function buildCycloneDx(packages: readonly Package[], subject: SbomSubject): Record<string, unknown> {
@@ -82,7 +84,11 @@ export function buildCycloneDx(packages: readonly Package[], subject: SbomSubjec
     name: subject.name,
   };
   if (subject.version) root.version = subject.version;
-  if (subject.commit) root.properties = [{ name: 'linkops:commit', value: subject.commit }];
+  const rootProps = [
+    ...(subject.commit ? [{ name: 'linkops:commit', value: subject.commit }] : []),
+    ...(subject.repo_url ? [{ name: 'linkops:repo-url', value: subject.repo_url }] : []),
+  ];
+  if (rootProps.length) root.properties = rootProps;
   return {
     bomFormat: 'CycloneDX',
     specVersion: '1.5',

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import formatsPlugin from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildCycloneDx, parseManifest, purlOf, type Package } from '../src/index.js';
 
+// ajv-formats is CommonJS with a `default` export; under NodeNext the default import is the module object.
+const addFormats = ((formatsPlugin as unknown as { default?: unknown }).default ?? formatsPlugin) as (ajv: Ajv) => Ajv;
 const schemaDir = join(import.meta.dirname, 'schemas');
 const loadSchema = (f: string): Record<string, unknown> => JSON.parse(readFileSync(join(schemaDir, f), 'utf8')) as Record<string, unknown>;
 
