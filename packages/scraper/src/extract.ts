@@ -48,9 +48,18 @@ const NOMINAL: Record<string, string> = {
   migration: 'migrate',
 };
 
+const PERMALINK_MARKS = new Set(['#', '¶', '§', '🔗']);
+
+/** Drops trailing permalink symbols docs generators append to headings (a loop: no regex backtracking). */
+function stripPermalinkMarks(text: string): string {
+  const chars = [...text];
+  while (chars.length && (PERMALINK_MARKS.has(chars[chars.length - 1]!) || chars[chars.length - 1] === ' ')) chars.pop();
+  return chars.join('');
+}
+
 /** Turns a section heading into a task: questions and imperatives stay, other headings become "How to ...". */
 export function taskFromHeading(heading: string): string {
-  const h = heading.replace(/\s+/g, ' ').replace(/[#¶§🔗]+\s*$/u, '').trim();
+  const h = stripPermalinkMarks(heading.replace(/\s+/g, ' ').trim());
   if (QUESTION.test(h)) return h;
   const lower = h.toLowerCase();
   const first = lower.split(' ')[0] ?? '';
@@ -156,6 +165,7 @@ function candidatesFrom($: CheerioAPI, url: string, opts: ExtractOptions): Candi
       }
       continue;
     }
+    if (isLinkList($, el)) continue;
     const rendered = renderBlock($, el).trim();
     if (!rendered) continue;
     for (const s of open) s.parts.push(rendered);
@@ -177,6 +187,19 @@ function stripBoilerplate($: CheerioAPI): void {
       return BOILERPLATE_NAME.test(`${$(el).attr('class') ?? ''} ${$(el).attr('id') ?? ''}`);
     })
     .remove();
+}
+
+/** Paragraphs and lists that are (almost) only links: tables of contents, pagers, "see also". */
+function isLinkList($: CheerioAPI, el: El): boolean {
+  const tag = el.tagName.toLowerCase();
+  if (tag !== 'p' && tag !== 'ul' && tag !== 'ol') return false;
+  const total = collapse($(el).text()).length;
+  if (!total) return false;
+  const linked = $(el)
+    .find('a')
+    .toArray()
+    .reduce((n, a) => n + collapse($(a).text()).length, 0);
+  return linked / total > 0.8;
 }
 
 function renderBlock($: CheerioAPI, el: El): string {
@@ -250,4 +273,4 @@ function normalize(s: string): string {
 }
 
 /** Exposed for the ReDoS test. */
-export const EXTRACT_PATTERNS = [BOILERPLATE_NAME, QUESTION, /(?:language|lang)-([\w+-]{1,30})/, /[#¶§🔗]+\s*$/u] as const;
+export const EXTRACT_PATTERNS = [BOILERPLATE_NAME, QUESTION, /(?:language|lang)-([\w+-]{1,30})/] as const;
