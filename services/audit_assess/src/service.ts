@@ -27,7 +27,6 @@ import {
   DEFAULT_ALLOWED_HOSTS,
   RepoUrlError,
   auditRepository,
-  defaultScannerFactories,
   renderAuditPage,
   reportCacheKey,
   toHtml,
@@ -37,6 +36,9 @@ import {
   validateRepoUrl,
   type ScannerFactorySet,
 } from '@linkops/scan-core';
+import { buildCycloneDx, createVulnScanner, loadOsvDirectory, type Package } from '@linkops/vulns';
+import { createSecretScanner, scanHistory } from '@linkops/secrets';
+import { createMisconfigScanners } from '@linkops/misconfig';
 
 const execFileP = promisify(execFile);
 
@@ -131,14 +133,12 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
     const scanCounter = new Counter({ name: 'linkops_scans_total', help: 'Repository audits by outcome', labelNames: ['outcome'] as const, registers: [ctx.metrics.registry] });
     const findingsCounter = new Counter({ name: 'linkops_scan_findings_total', help: 'Findings reported by audits, by severity', labelNames: ['severity'] as const, registers: [ctx.metrics.registry] });
     // Engines load once per process (the advisory database is the expensive part).
-    const engines: ScannerFactorySet = await defaultScannerFactories();
-    let historyScanner: ((dir: string) => Promise<import('@linkops/shared').Finding[]>) | undefined;
-    try {
-      const secrets = (await import('@linkops/secrets')) as { scanHistory?: (dir: string) => Promise<import('@linkops/shared').Finding[]> };
-      historyScanner = secrets.scanHistory;
-    } catch {
-      historyScanner = undefined;
-    }
+    const db = await loadOsvDirectory();
+    const engines: ScannerFactorySet = {
+      factories: [() => createSecretScanner(), () => createVulnScanner({ db }), () => createMisconfigScanners()],
+      unavailable: [],
+    };
+    const historyScanner = (dir: string) => scanHistory(dir);
     let lastEngines: AuditReport['engines'] | null = null;
     const tmpRoot = join(tmpdir(), 'linkops-clones');
     mkdirSync(tmpRoot, { recursive: true });
@@ -327,10 +327,8 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, scans: Scans) {
 
   app.get('/scan/:id/sbom', { schema: { tags, summary: 'CycloneDX 1.5 SBOM of the dependencies found', params: ScanIdParams } }, async (req, reply) => {
     const report = await loadReport(req.params.id);
-    const vulns = (await import('@linkops/vulns')) as { buildCycloneDx?: (pkgs: unknown[], meta: Record<string, unknown>) => unknown };
-    const deps = (report.data.vulns as { dependencies?: { packages?: unknown[] } } | undefined)?.dependencies ?? (report.data.dependencies as { packages?: unknown[] } | undefined);
-    if (!vulns.buildCycloneDx) throw Object.assign(new Error('the dependency engine is not available'), { statusCode: 503, code: 'unavailable' });
+    const deps = (report.data.vulns as { dependencies?: { packages?: Package[] } } | undefined)?.dependencies;
     const name = report.repo_url.replace(/\.git$/, '').split('/').filter(Boolean).pop() ?? 'repository';
-    return reply.header('content-type', 'application/vnd.cyclonedx+json; version=1.5').send(vulns.buildCycloneDx(deps?.packages ?? [], { name, commit: report.commit, repo_url: report.repo_url }));
+    return reply.header('content-type', 'application/vnd.cyclonedx+json; version=1.5').send(buildCycloneDx(deps?.packages ?? [], { name, commit: report.commit, repo_url: report.repo_url }));
   });
 }
