@@ -160,7 +160,7 @@ export async function runExternalEngines(
       continue;
     }
     const started = Date.now();
-    const versionOut = await run(binary, engine.versionArgs, 10_000);
+    const versionOut = await run(binary, engine.versionArgs, Math.min(10_000, opts.timeoutMs));
     const version = /\d+\.\d+(?:\.\d+)?/.exec(versionOut.stdout + versionOut.stderr)?.[0] ?? 'unknown';
     const outDir = await mkdtemp(path.join(tmpdir(), `linkops-${engine.name}-`));
     const outFile = path.join(outDir, 'out.sarif');

@@ -88,7 +88,7 @@ export function toSarif(report: AuditReport): Record<string, unknown> {
           },
         },
         automationDetails: { id: `linkops/audit/${report.scan_id}` },
-        ...(/^https:\/\//.test(report.repo_url)
+        ...(/^https:\/\/[A-Za-z0-9._~/-]+$/.test(report.repo_url)
           ? { versionControlProvenance: [{ repositoryUri: report.repo_url, revisionId: report.commit, ...(report.ref ? { branch: report.ref } : {}) }] }
           : {}),
         results,

@@ -142,14 +142,15 @@ const MAX_SOURCE_BYTES = 256 * 1024;
 export const PORT_PATTERNS: RegExp[] = [
   /process\.env\.PORT\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})/g,
   /\.listen\(\s*['"]?(\d{2,5})\b/g,
-  /\bapp\.run\([^)\n]{0,200}?\bport\s*=\s*(\d{2,5})/g,
-  /\buvicorn\.run\([^)\n]{0,200}?\bport\s*=\s*(\d{2,5})/g,
   /environ\.get\(\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})/g,
   /getenv\(\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})/g,
   /ListenAndServe(?:TLS)?\(\s*"[^":\n]{0,100}:(\d{2,5})"/g,
   /\.(?:Run|Listen|Start)\(\s*"[^":\n]{0,100}:(\d{2,5})"/g,
   /^server\.port\s*[=:]\s*(\d{2,5})/gm,
 ];
+/** app.run(..., port=5000) / uvicorn.run(...): the call's arguments first, then the keyword in them. */
+export const PORT_CALL_ARGS = /\b(?:app|uvicorn|web)\.run(?:_app)?\(([^)\n]{0,300})/g;
+export const PORT_KEYWORD = /\bport\s*=\s*(\d{2,5})/;
 export const HEALTH_ROUTE = /['"`](\/(?:api\/)?(?:healthz|health|readyz|ready|readiness|livez|liveness|live|ping|status)(?:\/[A-Za-z0-9_-]{1,40})?)['"`]/g;
 export const ENV_NAME_PATTERNS: RegExp[] = [
   /process\.env\.([A-Z][A-Z0-9_]{1,80})/g,
@@ -548,6 +549,10 @@ async function fillFromFiles(draft: Draft, own: string[], readFile: ReadFileFn, 
         const port = Number(m[1]);
         if (port > 0 && port < 65536) info.ports.push(port);
       }
+    }
+    for (const call of text.matchAll(PORT_CALL_ARGS)) {
+      const port = Number(PORT_KEYWORD.exec(call[1]!)?.[1]);
+      if (port > 0 && port < 65536) info.ports.push(port);
     }
     for (const m of text.matchAll(HEALTH_ROUTE)) healthCandidates.push(m[1]!);
     for (const re of ENV_NAME_PATTERNS) for (const m of text.matchAll(re)) info.env.push(m[1]!);
