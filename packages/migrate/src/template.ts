@@ -133,11 +133,6 @@ function parseArg(w: string): Arg {
   throw new Error(`unsupported template word: ${w}`);
 }
 
-interface Parsed {
-  nodes: Node[];
-  defines: Map<string, Node[]>;
-}
-
 function parse(src: string, defines: Map<string, Node[]>): Node[] {
   const tokens = lex(src);
   let i = 0;
@@ -238,7 +233,7 @@ const FUNCTIONS: Record<string, Fn> = {
   eq: (_r, a, b) => a === b,
   ne: (_r, a, b) => a !== b,
   empty: (_r, v) => !truthy(v),
-  toString: (_r, v) => printValue(v),
+  toString: (_r: Renderer, v: unknown) => printValue(v),
   lower: (_r, s) => String(s).toLowerCase(),
   required: (_r, msg, v) => {
     if (!truthy(v)) throw new Error(String(msg));
@@ -344,13 +339,11 @@ class Renderer {
 /** Render each template against `data`; files whose name starts with `_` only contribute defines. */
 export function renderTemplates(templates: Record<string, string>, data: unknown): Record<string, string> {
   const defines = new Map<string, Node[]>();
-  const parsed: Parsed[] = [];
   const names = Object.keys(templates).sort();
   const bodies = new Map<string, Node[]>();
   for (const name of names) {
     const nodes = parse(templates[name]!, defines);
     bodies.set(name, nodes);
-    parsed.push({ nodes, defines });
   }
   const renderer = new Renderer(defines, data);
   const out: Record<string, string> = {};
