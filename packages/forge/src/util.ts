@@ -29,9 +29,9 @@ export function slug(text: string, fallback: string): string {
     .split(/[^a-z0-9]+/)
     .filter(Boolean)
     .join('-')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return s || fallback;
+    .slice(0, 40);
+  // Cutting at 40 may leave a trailing "-" (the join never produces two in a row).
+  return (s.endsWith('-') ? s.slice(0, -1) : s) || fallback;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

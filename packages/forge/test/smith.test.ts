@@ -45,7 +45,8 @@ describe('smithArtifacts', () => {
     expect(out.stdout).toMatch(/step 3: Add or update the CI pipeline\n\s+would write: \.github\/workflows\/ci\.yml/);
   });
 
-  it('every generated rune compiles, and runs --help and the default dry run with exit 0', () => {
+  // Spawns 24 python processes; the limit is generous because two shared cores can be slow.
+  it('every generated rune compiles, and runs --help and the default dry run with exit 0', { timeout: 180_000 }, () => {
     for (const r of PER_PLATFORM) {
       const [orb, rune] = smithArtifacts([r]) as [Artifact, Artifact];
       expect(orb.meta.kind).toBe('orb');

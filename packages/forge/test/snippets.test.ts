@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { check } from 'recheck';
 import { SNIPPETS, snippetMatches, ACTION_PINS } from '../src/index.js';
 import { WORD_SPLIT } from '../src/smith/match.js';
-import { CURL_PIPE_SHELL, EXPRESSION, UNTRUSTED_CONTEXT } from '../src/enhance/gha.js';
+import { DOWNLOADER, EXPRESSION, SHELL_SINK, UNTRUSTED_CONTEXT, pipesDownloadToShell } from '../src/enhance/gha.js';
 import { FULL_SHA } from '../src/enhance/pins.js';
 
 describe('snippet library (rules as data)', () => {
+  it('curl | sh detection', () => {
+    expect(pipesDownloadToShell('curl -sL https://x/i.sh | sh')).toBe(true);
+    expect(pipesDownloadToShell('wget -qO- https://x | sudo bash -s')).toBe(true);
+    expect(pipesDownloadToShell('curl -sL https://x -o i.sh && sh i.sh')).toBe(false);
+    expect(pipesDownloadToShell('cat file | sh')).toBe(false);
+  });
+
   it('every snippet has vectors and they agree with the matcher', () => {
     const problems: string[] = [];
     for (const s of SNIPPETS) {
@@ -35,10 +42,12 @@ describe('snippet library (rules as data)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('regexes are ReDoS-safe', () => {
-    const regexes = [WORD_SPLIT, EXPRESSION, UNTRUSTED_CONTEXT, CURL_PIPE_SHELL, FULL_SHA, /^(Version|Digest): .*$/gm, /^def step_\d+_([a-z0-9_]+)\(/gm, /[^a-z0-9]+/g, /^_+|_+$/g, /^[A-Za-z0-9_./:=@,+${}-]+$/, /,|;| then | and then /, /^\$\{\{|\}\}$/g];
+  it('regexes are ReDoS-safe', { timeout: 120_000 }, async () => {
+    const regexes = [WORD_SPLIT, EXPRESSION, UNTRUSTED_CONTEXT, DOWNLOADER, SHELL_SINK, FULL_SHA, /^(Version|Digest): .*$/gm, /^def step_\d+_([a-z0-9_]+)\(/gm, /[^a-z0-9]+/, /^[A-Za-z0-9_./:=@,+${}-]+$/, /,|;| then | and then /, /\.ya?ml$/, /^_|_$/g, /^github\.event\./, /[^A-Z0-9]+/g, /^\$\{\{|\}\}$/g];
     for (const r of regexes) {
-      const result = check(r.source, r.flags);
+      const result = await check(r.source, r.flags, { timeout: 10_000 });
+      // 'unknown' means recheck gave up within its timeout; only a proven 'vulnerable' fails.
+      expect(['safe', 'unknown'], r.source).toContain(result.status);
       expect(result.status, r.source).not.toBe('vulnerable');
     }
   });

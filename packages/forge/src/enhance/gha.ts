@@ -10,10 +10,20 @@ import { isRecord } from '../util.js';
 
 export const DEFAULT_TIMEOUT_MINUTES = 30;
 /** `${{ ... }}` — the body excludes "}" so the scan is linear. */
-export const EXPRESSION = /\$\{\{([^}]*)\}\}/g;
+export const EXPRESSION = /\$\{\{([^}$]*)\}\}/g;
 /** Contexts an attacker can influence (titles, branch names, bodies, dispatch inputs). */
 export const UNTRUSTED_CONTEXT = /^(github\.event\.|github\.head_ref|inputs\.)/;
-export const CURL_PIPE_SHELL = /\b(curl|wget)\b[^|\n]*\|\s*(sudo\s+)?(ba|z)?sh\b/;
+export const DOWNLOADER = /(^|\s)(curl|wget)\s/;
+export const SHELL_SINK = /^(sudo\s+)?(ba|z)?sh(\s|$)/;
+
+/** `curl … | sh` on any line; split on "|" instead of one backtracking regex. */
+export function pipesDownloadToShell(script: string): boolean {
+  return script.split('\n').some((line) => {
+    const segments = line.split('|');
+    const first = segments.findIndex((seg) => DOWNLOADER.test(seg));
+    return first >= 0 && segments.slice(first + 1).some((seg) => SHELL_SINK.test(seg.trim()));
+  });
+}
 
 export interface HardenResult {
   workflow: Record<string, unknown>;
@@ -102,7 +112,7 @@ function hardenRun(step: Record<string, unknown>, where: string, issues: Issue[]
       fixed: true,
     });
   }
-  if (CURL_PIPE_SHELL.test(script)) {
+  if (pipesDownloadToShell(script)) {
     issues.push({ severity: 'medium', rule: 'gha.curl-pipe-shell', message: `${where}: downloads and pipes a script into a shell`, fixed: false });
   }
 }

@@ -35,20 +35,23 @@ async function check(content: string, python: string): Promise<CheckReport | { u
 
 /** Insert `timeout=` before the closing parenthesis of each call (AST positions: 1-based line, UTF-8 byte column). */
 function addTimeouts(content: string, calls: CheckReport['missing_timeouts']): string {
-  const lines = content.split('\n');
-  const ordered = [...calls].sort((a, b) => b.line - a.line || b.col - a.col);
-  for (const c of ordered) {
-    const line = lines[c.line - 1];
-    if (line === undefined) continue;
-    const bytes = Buffer.from(line, 'utf8');
-    const close = c.col - 1;
-    if (bytes[close] !== 0x29 /* ) */) continue;
+  let bytes = Buffer.from(content, 'utf8');
+  const lineStarts = [0];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) lineStarts.push(i + 1);
+  const offsets = calls
+    .map((c) => (lineStarts[c.line - 1] ?? -1) + c.col - 1)
+    .filter((o) => o >= 0 && bytes[o] === 0x29 /* ) */)
+    .sort((a, b) => b - a);
+  for (const close of offsets) {
     let back = close - 1;
-    while (back >= 0 && (bytes[back] === 0x20 || bytes[back] === 0x09)) back--;
-    const insert = bytes[back] === 0x2c /* , */ || bytes[back] === 0x28 /* ( */ ? ` timeout=${DEFAULT_SUBPROCESS_TIMEOUT}` : `, timeout=${DEFAULT_SUBPROCESS_TIMEOUT}`;
-    lines[c.line - 1] = Buffer.concat([bytes.subarray(0, close), Buffer.from(insert), bytes.subarray(close)]).toString('utf8');
+    while (back >= 0 && [0x20, 0x09, 0x0a, 0x0d].includes(bytes[back] ?? 0)) back--;
+    // After "(" or a trailing "," only the keyword is needed; otherwise a separating comma too.
+    const insert = bytes[back] === 0x2c || bytes[back] === 0x28 ? `timeout=${DEFAULT_SUBPROCESS_TIMEOUT}` : `, timeout=${DEFAULT_SUBPROCESS_TIMEOUT}`;
+    const at = bytes[back] === 0x2c ? back + 1 : close;
+    const glue = bytes[back] === 0x2c ? ' ' : '';
+    bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(glue + insert), bytes.subarray(at)]);
   }
-  return lines.join('\n');
+  return bytes.toString('utf8');
 }
 
 export interface RuneEnhanceResult {
@@ -82,7 +85,7 @@ export async function enhanceRuneContent(content: string, python = process.env.P
     });
   }
   if (!report.main_guard && report.has_main) {
-    current = `${current.replace(/\s*$/, '')}\n\n\nif __name__ == "__main__":\n    main()\n`;
+    current = `${current.trimEnd()}\n\n\nif __name__ == "__main__":\n    main()\n`;
     changed = true;
     issues.push({ severity: 'low', rule: 'rune.main-guard', message: 'if __name__ == "__main__": main() appended', fixed: true });
   }

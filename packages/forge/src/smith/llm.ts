@@ -22,7 +22,8 @@ const DraftSchema = z.object({
 });
 
 function endpoint(url: string): string {
-  const trimmed = url.replace(/\/+$/, '');
+  let trimmed = url;
+  while (trimmed.endsWith('/')) trimmed = trimmed.slice(0, -1);
   if (trimmed.endsWith('/chat/completions')) return trimmed;
   return trimmed.endsWith('/v1') ? `${trimmed}/chat/completions` : `${trimmed}/v1/chat/completions`;
 }

@@ -30,7 +30,8 @@ function docText(s: string): string {
 }
 
 function pyIdent(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'step';
+  const parts = s.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return parts.join('_') || 'step';
 }
 
 function fileContent(op: Extract<RuneOp, { kind: 'file' }>, body: OrbBody): { text: string; template: boolean } {
