@@ -17,6 +17,19 @@ export const BaseConfigSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** How long SIGTERM waits for in-flight jobs before closing anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  NODE_ENV: z.string().default('development'),
+  /** off: open (local development); required: every scoped route needs a key. Production defaults to required. */
+  AUTH: z.enum(['off', 'required']).optional(),
+  /** JSON array of {name, scopes, sha256}; see README "Security". */
+  API_KEYS: z.string().optional(),
+  API_KEYS_FILE: z.string().optional(),
+  /** Protect /metrics with the "metrics" scope. */
+  METRICS_AUTH: z.enum(['0', '1']).default('0'),
+  /** Requests per window per API key (or per IP without one), counted in Redis across replicas. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** Time allowed to receive a whole request (slow-client protection). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
 

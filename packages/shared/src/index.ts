@@ -11,3 +11,4 @@ export * from './service.js';
 export * from './fsutil.js';
 export * from './journey.js';
 export * from './dataset.js';
+export * from './auth.js';

@@ -4,12 +4,15 @@ import { resolve } from 'node:path';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { BaseConfigSchema, loadConfigOrExit, parseConfig, type BaseConfig } from './config.js';
 import { AppError, envelope, notFound } from './errors.js';
+import { authorize, loadApiKeys, type ApiKey, type Scope } from './auth.js';
 import { correlationIdFrom, createLogger } from './logging.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { QueueKit } from './queue-runtime.js';
@@ -18,6 +21,16 @@ import { createProbeRedis, createRedis, pingRedis } from './redis.js';
 import { serviceSpec, type ServiceSpec } from './services.js';
 
 export type { FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The API-key scope a route needs when AUTH=required. Routes without one are open. */
+    scope?: Scope;
+  }
+  interface FastifyRequest {
+    apiKey?: ApiKey;
+  }
+}
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -86,6 +99,11 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
   const env = opts.env ?? process.env;
   const config = (opts.exitOnConfigError ? loadConfigOrExit(schema, env) : parseConfig(schema, env)) as C;
   const port = opts.port ?? config.PORT ?? spec.port;
+  const authRequired = (config.AUTH ?? (config.NODE_ENV === 'production' ? 'required' : 'off')) === 'required';
+  const apiKeys = loadApiKeys(config);
+  if (authRequired && apiKeys.length === 0) {
+    throw new Error('AUTH is required (NODE_ENV=production or AUTH=required) but no API keys are configured: set API_KEYS or API_KEYS_FILE');
+  }
   const log = createLogger(spec.name, config.LOG_LEVEL, opts.logDestination);
   const dataDir = resolve(config.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
@@ -125,12 +143,18 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
     // Every request log line carries the correlation id under one name, as worker logs do.
     logController: new LogController({ requestIdLogLabel: 'correlation_id' }),
     routerOptions: { maxParamLength: 500 },
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    const scope = req.routeOptions.config?.scope ?? (req.routeOptions.url === '/metrics' && config.METRICS_AUTH === '1' ? 'metrics' : undefined);
+    if (!authRequired || !scope) return;
+    const outcome = authorize(req.headers.authorization, apiKeys, scope);
+    if (!outcome.ok) return reply.status(outcome.status).send(envelope(outcome.code, outcome.message));
+    req.apiKey = outcome.key;
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpDuration.observe(
@@ -172,6 +196,26 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
   app.setNotFoundHandler((req, reply) => {
     const e = notFound(`route ${req.method} ${req.url.split('?')[0]}`);
     return reply.status(404).send(envelope(e.code, e.message));
+  });
+
+  // Security headers everywhere; HTML pages set their own Content-Security-Policy.
+  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    redis,
+    nameSpace: `${config.QUEUE_PREFIX}:ratelimit:${spec.name}:`,
+    skipOnError: true, // a Redis outage must not turn into a fleet-wide 429/500
+    keyGenerator: (req) => {
+      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      return m ? `key:${m[1]!.slice(0, 12)}` : `ip:${req.ip}`;
+    },
+    allowList: (req) => ['/health', '/ready', '/metrics'].includes(req.url.split('?')[0] ?? ''),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: ctx.statusCode,
+      ...envelope('rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`, { limit: ctx.max }),
+    }),
   });
 
   await app.register(swagger, {
@@ -238,7 +282,7 @@ function registerOperationalRoutes(app: App, ctx: ServiceContext, probe: Redis, 
   const known = (name: string) => {
     if (!ownQueues.includes(name)) throw notFound(`queue ${name} on ${ctx.spec.name}`);
   };
-  app.get('/queues', { schema: { ...ops, summary: 'Job counts of the queues this service uses' } }, async () => ({
+  app.get('/queues', { config: { scope: 'admin' }, schema: { ...ops, summary: 'Job counts of the queues this service uses' } }, async () => ({
     queues: await Promise.all(
       ownQueues.map(async (name) => ({ name, dead_letter_queue: `${name}.dlq`, ...(await withTimeout(ctx.queues.counts(name), 2000)) })),
     ),
@@ -246,7 +290,7 @@ function registerOperationalRoutes(app: App, ctx: ServiceContext, probe: Redis, 
   app.get(
     '/queues/:name/dlq',
     {
-      schema: {
+      config: { scope: 'admin' }, schema: {
         ...ops,
         summary: 'List dead letters',
         params: QueueNameParams,
@@ -260,14 +304,14 @@ function registerOperationalRoutes(app: App, ctx: ServiceContext, probe: Redis, 
   );
   app.post(
     '/queues/:name/dlq/:jobId/redrive',
-    { schema: { ...ops, summary: 'Re-drive one dead letter', params: QueueNameParams.extend({ jobId: z.string().max(300) }) } },
+    { config: { scope: 'admin' }, schema: { ...ops, summary: 'Re-drive one dead letter', params: QueueNameParams.extend({ jobId: z.string().max(300) }) } },
     async (req) => {
       known(req.params.name);
       if (!(await ctx.queues.redrive(req.params.name, req.params.jobId))) throw notFound(`dead letter ${req.params.jobId}`);
       return { redriven: req.params.jobId };
     },
   );
-  app.post('/queues/:name/dlq/redrive', { schema: { ...ops, summary: 'Re-drive every dead letter', params: QueueNameParams } }, async (req) => {
+  app.post('/queues/:name/dlq/redrive', { config: { scope: 'admin' }, schema: { ...ops, summary: 'Re-drive every dead letter', params: QueueNameParams } }, async (req) => {
     known(req.params.name);
     const { items } = await ctx.queues.deadLetters(req.params.name, 0, 10_000);
     let n = 0;

@@ -244,7 +244,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, scans: Scans) {
     reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(AUDIT_PAGE_JS),
   );
 
-  app.post('/scan/audit', { schema: { tags, summary: 'Audit a repository (queued; `wait` holds the request up to that many seconds)', body: AuditBody } }, async (req, reply) => {
+  app.post('/scan/audit', { config: { scope: 'scan' }, schema: { tags, summary: 'Audit a repository (queued; `wait` holds the request up to that many seconds)', body: AuditBody } }, async (req, reply) => {
     const body = req.body;
     let repo;
     let ref: string | null = null;
@@ -288,7 +288,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, scans: Scans) {
     return reply.status(202).send({ ...links, status: 'queued' });
   });
 
-  app.get('/scan/:id', { schema: { tags, summary: 'Scan status and progress', params: ScanIdParams } }, async (req) => {
+  app.get('/scan/:id', { config: { scope: 'scan' }, schema: { tags, summary: 'Scan status and progress', params: ScanIdParams } }, async (req) => {
     const s = await scans.get(req.params.id);
     if (!s) throw notFound(`scan ${req.params.id}`);
     return { ...s, report_url: `/scan/${s.scan_id}/report` };
@@ -307,7 +307,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, scans: Scans) {
 
   app.get(
     '/scan/:id/report',
-    { schema: { tags, summary: 'The report: JSON (default), SARIF 2.1.0, Markdown or HTML', params: ScanIdParams, querystring: z.object({ format: z.enum(['json', 'sarif', 'markdown', 'md', 'html']).default('json') }) } },
+    { config: { scope: 'scan' }, schema: { tags, summary: 'The report: JSON (default), SARIF 2.1.0, Markdown or HTML', params: ScanIdParams, querystring: z.object({ format: z.enum(['json', 'sarif', 'markdown', 'md', 'html']).default('json') }) } },
     async (req, reply) => {
       const report = await loadReport(req.params.id);
       const name = `linkops-${req.params.id}`;
@@ -325,7 +325,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, scans: Scans) {
     },
   );
 
-  app.get('/scan/:id/sbom', { schema: { tags, summary: 'CycloneDX 1.5 SBOM of the dependencies found', params: ScanIdParams } }, async (req, reply) => {
+  app.get('/scan/:id/sbom', { config: { scope: 'scan' }, schema: { tags, summary: 'CycloneDX 1.5 SBOM of the dependencies found', params: ScanIdParams } }, async (req, reply) => {
     const report = await loadReport(req.params.id);
     const deps = (report.data.vulns as { dependencies?: { packages?: Package[] } } | undefined)?.dependencies;
     const name = report.repo_url.replace(/\.git$/, '').split('/').filter(Boolean).pop() ?? 'repository';

@@ -160,7 +160,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
 
 function registerRoutes(app: App, ctx: ServiceContext<Config>, migrations: Migrations) {
   const tags = ['migrate'];
-  app.post('/migrate', { schema: { tags, summary: 'Generate Helm charts, Dockerfile patches, GitOps layout and Argo CD manifests from an audit', body: MigrateBody } }, async (req, reply) => {
+  app.post('/migrate', { config: { scope: 'migrate' }, schema: { tags, summary: 'Generate Helm charts, Dockerfile patches, GitOps layout and Argo CD manifests from an audit', body: MigrateBody } }, async (req, reply) => {
     const { scan_id, report, options } = req.body;
     if (scan_id && !(await migrations.scanReport(scan_id))) throw badRequest(`scan ${scan_id} has no finished report`, { field: 'body.scan_id', reason: 'unknown or unfinished scan' });
     const migration_id = `mig_${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
@@ -170,7 +170,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, migrations: Migra
     return reply.status(202).send({ migration_id, status: 'queued', status_url: `/migrate/${migration_id}`, patch_url: `/migrate/${migration_id}/patch` });
   });
 
-  app.get('/migrate/:id', { schema: { tags, summary: 'Migration status and plan', params: MigrationIdParams } }, async (req) => {
+  app.get('/migrate/:id', { config: { scope: 'migrate' }, schema: { tags, summary: 'Migration status and plan', params: MigrationIdParams } }, async (req) => {
     const s = await migrations.get(req.params.id);
     if (!s) throw notFound(`migration ${req.params.id}`);
     return s;
@@ -181,15 +181,15 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, migrations: Migra
     if (!s) throw notFound(`migration ${id}`);
     if (s.status !== 'done') throw Object.assign(new Error(s.status === 'failed' ? `migration failed: ${s.reason}` : `migration is ${s.status}`), { statusCode: 409, code: s.status === 'failed' ? 'migration_failed' : 'not_ready' });
   };
-  app.get('/migrate/:id/files', { schema: { tags, summary: 'Generated files (path -> content)', params: MigrationIdParams } }, async (req, reply) => {
+  app.get('/migrate/:id/files', { config: { scope: 'migrate' }, schema: { tags, summary: 'Generated files (path -> content)', params: MigrationIdParams } }, async (req, reply) => {
     await ready(req.params.id);
     return reply.header('content-type', 'application/json').send(await readFile(migrations.path(req.params.id, 'files.json')));
   });
-  app.get('/migrate/:id/patch', { schema: { tags, summary: 'One patch for `git apply` on the scanned commit', params: MigrationIdParams } }, async (req, reply) => {
+  app.get('/migrate/:id/patch', { config: { scope: 'migrate' }, schema: { tags, summary: 'One patch for `git apply` on the scanned commit', params: MigrationIdParams } }, async (req, reply) => {
     await ready(req.params.id);
     return reply.header('content-type', 'text/x-diff; charset=utf-8').header('content-disposition', `attachment; filename="${req.params.id}.patch"`).send(await readFile(migrations.path(req.params.id, 'migration.patch')));
   });
-  app.get('/migrate/:id/bundle.tar.gz', { schema: { tags, summary: 'Generated files as a .tar.gz', params: MigrationIdParams } }, async (req, reply) => {
+  app.get('/migrate/:id/bundle.tar.gz', { config: { scope: 'migrate' }, schema: { tags, summary: 'Generated files as a .tar.gz', params: MigrationIdParams } }, async (req, reply) => {
     await ready(req.params.id);
     return reply.header('content-type', 'application/gzip').header('content-disposition', `attachment; filename="${req.params.id}.tar.gz"`).send(await readFile(migrations.path(req.params.id, 'bundle.tar.gz')));
   });

@@ -140,7 +140,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
 
   app.post(
     '/data',
-    {
+    { config: { scope: 'data:write' },
       schema: {
         tags,
         summary: 'Submit one task/answer pair',
@@ -171,7 +171,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
 
   app.post(
     '/data/batch',
-    { bodyLimit: ctx.config.BATCH_MAX_BYTES, schema: { tags, summary: 'Submit a JSON array or JSONL of pairs (all or nothing)', body: z.array(z.unknown()) } },
+    { config: { scope: 'data:write' }, bodyLimit: ctx.config.BATCH_MAX_BYTES, schema: { tags, summary: 'Submit a JSON array or JSONL of pairs (all or nothing)', body: z.array(z.unknown()) } },
     async (req, reply) => {
       const items = req.body;
       if (items.length === 0) throw validationFailed([{ field: 'body', reason: 'batch is empty' }]);
@@ -198,7 +198,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
 
   app.get(
     '/data',
-    {
+    { config: { scope: 'review' },
       schema: {
         tags,
         summary: 'List records by status, oldest first',
@@ -217,12 +217,12 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
     },
   );
 
-  app.get('/data/export', { schema: { tags, summary: 'The whole dataset as JSONL' } }, async (_req, reply) => {
+  app.get('/data/export', { config: { scope: 'review' }, schema: { tags, summary: 'The whole dataset as JSONL' } }, async (_req, reply) => {
     reply.header('content-type', 'application/x-ndjson; charset=utf-8');
     return reply.send(intake.store.stream());
   });
 
-  app.get('/data/:id', { schema: { tags, summary: "A record and its journey through the pipeline", params: IdParams } }, async (req) => {
+  app.get('/data/:id', { config: { scope: 'data:write' }, schema: { tags, summary: "A record and its journey through the pipeline", params: IdParams } }, async (req) => {
     const rec = await intake.store.get(req.params.id);
     if (!rec) throw notFound(`record ${req.params.id}`);
     const { idempotency_key: _k, ...record } = rec;
@@ -239,7 +239,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
 
   app.get(
     '/review',
-    { schema: { tags: ['review'], summary: 'Records waiting for a human', querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
+    { config: { scope: 'review' }, schema: { tags: ['review'], summary: 'Records waiting for a human', querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
     async (req) => {
       const ids = await ctx.redis.zrange(reviewKey, req.query.offset, req.query.offset + req.query.limit - 1);
       const total = await ctx.redis.zcard(reviewKey);
@@ -261,7 +261,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
     }
   };
 
-  app.post('/review/:id/approve', { schema: { tags: ['review'], summary: 'Approve a held record: it continues to sanitize', params: IdParams } }, async (req) => {
+  app.post('/review/:id/approve', { config: { scope: 'review' }, schema: { tags: ['review'], summary: 'Approve a held record: it continues to sanitize', params: IdParams } }, async (req) => {
     await takeFromReview(req.params.id);
     const rec = (await intake.store.get(req.params.id))!;
     const { idempotency_key: _k, ...record } = rec;
@@ -272,7 +272,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
 
   app.post(
     '/review/:id/reject',
-    { schema: { tags: ['review'], summary: 'Reject a held record with a reason', params: IdParams, body: z.object({ reason: z.string().trim().min(1).max(2000) }) } },
+    { config: { scope: 'review' }, schema: { tags: ['review'], summary: 'Reject a held record with a reason', params: IdParams, body: z.object({ reason: z.string().trim().min(1).max(2000) }) } },
     async (req) => {
       await takeFromReview(req.params.id);
       await intake.journeys.record(req.params.id, { stage: 'rejected', service: 'whis_data_input', reason: req.body.reason });

@@ -14,7 +14,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   routes(app, ctx) {
     app.post(
       '/enhance',
-      {
+      { config: { scope: 'data:write' },
         schema: {
           tags: ['enhance'],
           summary: 'Lint, harden and score an orb (YAML) or rune (Python) now',
@@ -25,7 +25,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
     );
     app.get(
       '/review',
-      { schema: { tags: ['enhance'], summary: 'Artifacts held back for review, with the reasons', querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) } },
+      { config: { scope: 'review' }, schema: { tags: ['enhance'], summary: 'Artifacts held back for review, with the reasons', querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) } },
       async (req) => {
         const key = `${ctx.config.QUEUE_PREFIX}:enhance:review`;
         const items = (await ctx.redis.lrange(key, 0, req.query.limit - 1)).map((r) => JSON.parse(r) as unknown);

@@ -143,35 +143,35 @@ function registerRoutes(app: App, reg: Registry) {
 
   for (const prefix of ['/orbs', '/runes'] as const) {
     const kind = kindOf(prefix);
-    app.get(prefix, { schema: { tags, summary: `List ${kind}s`, querystring: ListQuery } }, async (req) => {
+    app.get(prefix, { config: { scope: 'orbs:read' }, schema: { tags, summary: `List ${kind}s`, querystring: ListQuery } }, async (req) => {
       const r = store.list({ kind, ...req.query });
       return { items: r.items, total: r.total, offset: req.query.offset, limit: req.query.limit };
     });
-    app.get(`${prefix}/:id`, { schema: { tags, summary: `Latest stable ${kind} (Accept: ${RAW_TYPE[kind]} for the file)`, params: IdParams } }, async (req, reply) => {
+    app.get(`${prefix}/:id`, { config: { scope: 'orbs:read' }, schema: { tags, summary: `Latest stable ${kind} (Accept: ${RAW_TYPE[kind]} for the file)`, params: IdParams } }, async (req, reply) => {
       const a = store.get(kind, validId(req.params.id));
       if (!a) throw notFound(`${kind} ${req.params.id}`);
       return send(req, reply, a, wantsRaw(req.headers.accept, kind));
     });
-    app.get(`${prefix}/:id/raw`, { schema: { tags, summary: `Latest stable ${kind} file`, params: IdParams } }, async (req, reply) => {
+    app.get(`${prefix}/:id/raw`, { config: { scope: 'orbs:read' }, schema: { tags, summary: `Latest stable ${kind} file`, params: IdParams } }, async (req, reply) => {
       const a = store.get(kind, validId(req.params.id));
       if (!a) throw notFound(`${kind} ${req.params.id}`);
       return send(req, reply, a, true);
     });
-    app.get(`${prefix}/:id/versions`, { schema: { tags, summary: `Every version of a ${kind}`, params: IdParams } }, async (req) => {
+    app.get(`${prefix}/:id/versions`, { config: { scope: 'orbs:read' }, schema: { tags, summary: `Every version of a ${kind}`, params: IdParams } }, async (req) => {
       const versions = store.versions(kind, validId(req.params.id));
       if (versions.length === 0) throw notFound(`${kind} ${req.params.id}`);
       return { id: req.params.id, versions };
     });
     app.get(
       `${prefix}/:id/versions/:range`,
-      { schema: { tags, summary: 'Resolve an exact version or a semver range (1, ^1.2, ~1.2.3)', params: IdParams.extend({ range: z.string().min(1).max(100) }) } },
+      { config: { scope: 'orbs:read' }, schema: { tags, summary: 'Resolve an exact version or a semver range (1, ^1.2, ~1.2.3)', params: IdParams.extend({ range: z.string().min(1).max(100) }) } },
       async (req, reply) => {
         const a = store.resolve(kind, validId(req.params.id), req.params.range);
         if (!a) throw notFound(`${kind} ${req.params.id} matching ${req.params.range}`);
         return send(req, reply, a, wantsRaw(req.headers.accept, kind));
       },
     );
-    app.get(`${prefix}/:id/stats`, { schema: { tags: ['feedback'], summary: 'Uses, success rate and trend', params: IdParams } }, async (req) => {
+    app.get(`${prefix}/:id/stats`, { config: { scope: 'orbs:read' }, schema: { tags: ['feedback'], summary: 'Uses, success rate and trend', params: IdParams } }, async (req) => {
       const id = validId(req.params.id);
       if (store.versions(kind, id).length === 0) throw notFound(`${kind} ${id}`);
       return {
@@ -182,7 +182,7 @@ function registerRoutes(app: App, reg: Registry) {
     for (const action of ['deprecate', 'yank'] as const) {
       app.post(
         `${prefix}/:id/versions/:version/${action}`,
-        {
+        { config: { scope: 'admin' },
           schema: {
             tags: ['admin'],
             summary: `${action === 'yank' ? 'Yank' : 'Deprecate'} a version; the reason is served to agents`,
@@ -203,7 +203,7 @@ function registerRoutes(app: App, reg: Registry) {
 
   app.get(
     '/search',
-    {
+    { config: { scope: 'orbs:read' },
       schema: {
         tags,
         summary: 'Ranked full-text search (BM25, boosted by feedback)',
@@ -219,7 +219,7 @@ function registerRoutes(app: App, reg: Registry) {
     async (req) => ({ query: req.query.q, results: reg.search.search(req.query.q, req.query) }),
   );
 
-  app.get('/index.json', { schema: { tags, summary: 'The whole catalogue in one document' } }, async (req, reply) => {
+  app.get('/index.json', { config: { scope: 'orbs:read' }, schema: { tags, summary: 'The whole catalogue in one document' } }, async (req, reply) => {
     const index = store.index();
     const body = JSON.stringify(index.entries);
     const etag = `"idx-${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
@@ -228,7 +228,7 @@ function registerRoutes(app: App, reg: Registry) {
     return index;
   });
 
-  app.post('/feedback', { schema: { tags: ['feedback'], summary: 'Report how an artifact version did', body: FeedbackSchema } }, async (req, reply) => {
+  app.post('/feedback', { config: { scope: 'feedback' }, schema: { tags: ['feedback'], summary: 'Report how an artifact version did', body: FeedbackSchema } }, async (req, reply) => {
     const fb = req.body;
     const kind: ArtifactKind = fb.artifact.startsWith('rune.') ? 'rune' : 'orb';
     const artifact = store.resolve(kind, validId(fb.artifact), fb.version);

@@ -117,7 +117,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
 function registerPreview(app: App, ctx: ServiceContext<Config>, dedup: DedupIndex) {
   app.post(
     '/sanitize',
-    {
+    { config: { scope: 'data:write' },
       schema: {
         tags: ['sanitize'],
         summary: 'Preview what sanitizing would do to a pair (nothing is stored)',

@@ -16,7 +16,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   routes(app) {
     app.post(
       '/smith',
-      { schema: { tags: ['smith'], summary: 'Preview the orb and rune a sanitized record would produce (nothing is published)', body: SanitizedRecordSchema } },
+      { config: { scope: 'data:write' }, schema: { tags: ['smith'], summary: 'Preview the orb and rune a sanitized record would produce (nothing is published)', body: SanitizedRecordSchema } },
       async (req) => previewSmith(req.body),
     );
   },

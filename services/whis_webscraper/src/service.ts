@@ -130,7 +130,7 @@ function scheduleCrawls(ctx: ServiceContext<Config>) {
 
 function registerRoutes(app: App, ctx: ServiceContext<Config>) {
   const tags = ['scrape'];
-  app.post('/scrape', { schema: { tags, summary: 'Crawl documentation pages into candidate knowledge (held for review)', body: ScrapeBody } }, async (req, reply) => {
+  app.post('/scrape', { config: { scope: 'data:write' }, schema: { tags, summary: 'Crawl documentation pages into candidate knowledge (held for review)', body: ScrapeBody } }, async (req, reply) => {
     const problems: Array<{ field: string; reason: string }> = [];
     req.body.urls.forEach((u, i) => {
       try {
@@ -147,7 +147,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>) {
     await ctx.queues.enqueue('whisScrape', { scrape_id, ...req.body }, req.id);
     return reply.status(202).send({ scrape_id, status: 'queued', status_url: `/scrape/${scrape_id}` });
   });
-  app.get('/scrape/:id', { schema: { tags, summary: 'Crawl progress and results', params: ScrapeIdParams } }, async (req) => {
+  app.get('/scrape/:id', { config: { scope: 'data:write' }, schema: { tags, summary: 'Crawl progress and results', params: ScrapeIdParams } }, async (req) => {
     const raw = await ctx.redis.get(`${ctx.config.QUEUE_PREFIX}:scrape:${req.params.id}`);
     if (!raw) throw notFound(`scrape ${req.params.id}`);
     return JSON.parse(raw) as ScrapeState;
