@@ -240,7 +240,7 @@ function dropOverlaps(spans: Span[]): Span[] {
 }
 
 /** Applies one rule to text, replacing each finding with its typed placeholder. */
-export function applyRule(rule: Pick<PiiRule, 'type' | 'find'>, text: string): RedactionResult {
+export function applyRule(rule: { type: string; find(text: string): Span[] }, text: string): RedactionResult {
   const spans = dropOverlaps(rule.find(text));
   const placeholder = placeholderFor(rule.type);
   let out = '';

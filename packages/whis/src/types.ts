@@ -1,0 +1,3 @@
+import type { TrainingRecord } from '@linkops/shared/contracts';
+
+export type RecordSource = TrainingRecord['source'];
