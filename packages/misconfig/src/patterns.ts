@@ -7,12 +7,8 @@ export const PATTERNS = {
   envAssignment: /^[A-Za-z_][A-Za-z0-9_]*=/,
   /** Variable names that usually carry credentials. */
   secretName: /(?:passw(?:or)?d|passwd|secret|token|api_?key|apikey|private_?key|access_?key|credential|auth_?key|client_?secret)/i,
-  /** Names that look secret but are only configuration about secrets. */
-  secretNameBenign: /(?:_file|_path|_dir|_ref|_name|_url_?file|_env|_length|_ttl|_expir\w*|_header)$/i,
   /** A URL with user:password@ credentials. */
   urlWithCredentials: /^[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@]{1,100}:[^\s/@]{1,200}@/i,
-  /** `${{ ... }}` expression in a workflow. */
-  workflowExpression: /\$\{\{([^}]{1,300})\}\}/g,
   /** Untrusted contexts in a workflow expression (attacker-controlled in pull requests, issues, comments). */
   untrustedContext: /\bgithub\.(?:event\.(?:issue\.(?:title|body)|pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)|comment\.body|review\.body|review_comment\.body|pages\.[\w*]{1,10}\.page_name|commits\.[\w*]{1,10}\.(?:message|author\.email|author\.name)|head_commit\.(?:message|author\.email|author\.name)|workflow_run\.(?:head_branch|head_commit\.message|display_title)|discussion\.(?:title|body)|inputs\.[\w-]{1,100})|head_ref)\b/,
   /** A full 40-hex commit SHA after `@` in `uses:`. */
@@ -42,6 +38,34 @@ export const PATTERNS = {
   k8sApiVersion: /^apiVersion:[ \t]*\S/m,
   k8sKind: /^kind:[ \t]*\S/m,
 } as const;
+
+/** Suffixes of names that look secret but only configure a secret (DB_PASSWORD_FILE, TOKEN_TTL). */
+const BENIGN_SECRET_SUFFIXES = ['_file', '_path', '_dir', '_ref', '_name', '_env', '_length', '_ttl', '_expiry', '_expires', '_expiration', '_header', '_url_file'];
+
+export function isBenignSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return BENIGN_SECRET_SUFFIXES.some((s) => lower.endsWith(s));
+}
+
+/** Credential-like variable names, minus the ones that only point at a credential. */
+export function isSecretName(name: string): boolean {
+  return PATTERNS.secretName.test(name) && !isBenignSecretName(name);
+}
+
+/** `${{ … }}` expressions of a workflow string, scanned by hand (no regex over attacker text). */
+export function workflowExpressions(text: string): Array<{ expression: string; inner: string; index: number }> {
+  const out: Array<{ expression: string; inner: string; index: number }> = [];
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf('${{', from);
+    if (start < 0) break;
+    const end = text.indexOf('}}', start + 3);
+    if (end < 0) break;
+    out.push({ expression: text.slice(start, end + 2), inner: text.slice(start + 3, end), index: start });
+    from = end + 2;
+  }
+  return out;
+}
 
 /** Every regex above, for the ReDoS test. */
 export const ALL_PATTERNS: ReadonlyArray<{ name: string; regex: RegExp }> = Object.entries(PATTERNS).map(

@@ -1,7 +1,7 @@
 import type { Finding } from '@linkops/shared/contracts';
 import type { Rule, RuleHit } from '../rule.js';
 import { redact, sortFindings, toFinding } from '../rule.js';
-import { PATTERNS } from '../patterns.js';
+import { isSecretName, PATTERNS } from '../patterns.js';
 import { asArray, asRecord, isRecord, parseYamlDocuments, type YamlDoc, type YamlPath } from '../yaml.js';
 import { parseImage } from '../kubernetes/model.js';
 
@@ -135,7 +135,7 @@ export const COMPOSE_RULES: ComposeRule[] = [
     references: ['CWE-798'],
     check: perService((doc, s) => environment(s).flatMap(([name, value, path]) => {
       if (value.length < 4 || value.startsWith('$')) return [];
-      const secretish = (PATTERNS.secretName.test(name) && !PATTERNS.secretNameBenign.test(name)) || PATTERNS.urlWithCredentials.test(value);
+      const secretish = isSecretName(name) || PATTERNS.urlWithCredentials.test(value);
       return secretish ? [{ line: doc.lineAt(path), evidence: `${name}: ${redact(value)}`, key: `${s.name} ${name}` }] : [];
     })),
     positives: ['services:\n  api:\n    build: .\n    environment:\n      DATABASE_URL: postgres://app:Sup3rS3cret@db:5432/app\n', 'services:\n  api:\n    image: x:1\n    environment:\n      - POSTGRES_PASSWORD=hunter2hunter2\n'],

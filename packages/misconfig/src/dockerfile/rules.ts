@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from '../rule.js';
 import { redact } from '../rule.js';
-import { PATTERNS } from '../patterns.js';
+import { isSecretName, PATTERNS } from '../patterns.js';
 import { baseName, findDownloadPipedToShell, programWords, splitShell, type ShellCommand } from '../shell.js';
 import { stageChain, type DockerInstruction, type DockerStage, type ParsedDockerfile } from './parse.js';
 
@@ -545,7 +545,7 @@ export const DOCKERFILE_RULES: DockerfileRule[] = [
     check: (doc) => doc.instructions
       .filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG')
       .flatMap((i) => i.properties
-        .filter((p) => PATTERNS.secretName.test(p.name) && !PATTERNS.secretNameBenign.test(p.name))
+        .filter((p) => isSecretName(p.name))
         .filter((p) => p.value !== null && p.value.length >= 4 && !p.value.startsWith('$') && !['true', 'false', 'changeme', 'none', 'null'].includes(p.value.toLowerCase()))
         .map((p) => ({ line: i.line, endLine: i.endLine, evidence: `${i.keyword} ${p.name}=${redact(p.value ?? '')}`, key: `${i.keyword} ${p.name}` }))),
     positives: ['FROM node:20\nENV DB_PASSWORD=Sup3rS3cret', 'FROM node:20\nARG NPM_TOKEN=npm_abcdefghijklmnop'],

@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from '../rule.js';
 import { redact } from '../rule.js';
-import { PATTERNS } from '../patterns.js';
+import { isSecretName, PATTERNS } from '../patterns.js';
 import { asArray, asRecord, getIn, isRecord, type YamlPath } from '../yaml.js';
 import {
   parseImage, sameNamespace, selectorMatches,
@@ -429,7 +429,7 @@ export const KUBERNETES_RULES: KubernetesRule[] = [
       const name = String(env.name ?? '');
       const value = env.value;
       if (typeof value !== 'string' || value.length < 4 || value.startsWith('$')) return [];
-      const secretish = (PATTERNS.secretName.test(name) && !PATTERNS.secretNameBenign.test(name)) || PATTERNS.urlWithCredentials.test(value);
+      const secretish = isSecretName(name) || PATTERNS.urlWithCredentials.test(value);
       return secretish ? [at(w.object, [...c.path, 'env', i, 'value'], `${name}=${redact(value)}`)] : [];
     }))),
     positives: [manifests(deployment({ container: { env: [{ name: 'DB_PASSWORD', value: 'hunter2hunter2' }] } })), manifests(deployment({ container: { env: [{ name: 'DATABASE_URL', value: 'postgres://app:pw123456@db/app' }] } }))],

@@ -83,7 +83,7 @@ export const SAST_RULES: SastRule[] = [
   defineSastRule({
     id: 'sast.js.jwt-hardcoded-secret', languages: [...JS], title: 'Hard-coded JWT secret', severity: 'high', cwe: 'CWE-798', owasp: A07,
     message: 'A JWT is signed or verified with a string literal secret committed in the source.',
-    pattern: /\bjwt\.(?:sign|verify)\s*\([^,\n]{1,200},\s*['"`][^'"`\n]{3,200}['"`]/,
+    pattern: { patterns: [/\bjwt\.(?:sign|verify)\s*\(/, /,\s*['"`][^'"`\n]{3,200}['"`]\s*[,)]/] },
     fix: 'Load the signing key from a secret store or environment variable, and rotate the leaked one.',
     positives: ["const t = jwt.sign({ sub: user.id }, 'supersecret');"], negatives: ['const t = jwt.sign({ sub: user.id }, process.env.JWT_SECRET);'],
   }),
@@ -240,7 +240,7 @@ export const SAST_RULES: SastRule[] = [
   defineSastRule({
     id: 'sast.py.jwt-hardcoded-secret', languages: [...PY], title: 'Hard-coded JWT secret', severity: 'high', cwe: 'CWE-798', owasp: A07,
     message: 'A JWT is encoded/decoded with a string literal key committed in the source.',
-    pattern: /\bjwt\.(?:encode|decode)\s*\([^,\n]{1,200},\s*['"][^'"\n]{3,200}['"]/,
+    pattern: { patterns: [/\bjwt\.(?:encode|decode)\s*\(/, /,\s*['"][^'"\n]{3,200}['"]\s*[,)]/] },
     fix: 'Read the key from a secret store or environment variable and rotate the committed one.',
     positives: ['token = jwt.encode({"sub": uid}, "change-me-secret", algorithm="HS256")'], negatives: ['token = jwt.encode({"sub": uid}, settings.JWT_KEY, algorithm="HS256")'],
   }),
@@ -298,7 +298,7 @@ export const SAST_RULES: SastRule[] = [
   defineSastRule({
     id: 'sast.py.cors-wildcard-credentials', languages: [...PY], title: 'CORS * together with credentials', severity: 'high', cwe: 'CWE-942', owasp: A05,
     message: 'flask-cors allows all origins (the default) while supporting credentials.',
-    pattern: { patterns: [/\bCORS\s*\(/, /\bsupports_credentials\s*=\s*True\b/], not: [/\borigins\s*=\s*\[?\s*['"]https?:/] },
+    pattern: { patterns: [/\bCORS\s*\(/, /\bsupports_credentials\s*=\s*True\b/], not: [/\borigins\s*=[\s[{]*['"]https?:/] },
     fix: 'Set origins= to an explicit list when supports_credentials=True.',
     positives: ['CORS(app, supports_credentials=True)'], negatives: ['CORS(app, origins=["https://app.example.com"], supports_credentials=True)'],
   }),
@@ -457,7 +457,7 @@ export const SAST_RULES: SastRule[] = [
   defineSastRule({
     id: 'sast.java.cors-wildcard-credentials', languages: [...JAVA], title: 'CORS * together with credentials', severity: 'high', cwe: 'CWE-942', owasp: A05,
     message: '@CrossOrigin/CorsConfiguration allows any origin together with credentials.',
-    pattern: { patterns: [/@CrossOrigin\s*\(|\.allowedOrigins\s*\(\s*"\*"/, /\ballowCredentials\s*(?:=\s*"true"|\(\s*true\s*\))/], not: [/\borigins\s*=\s*\{?\s*"https?:/] },
+    pattern: { patterns: [/@CrossOrigin\s*\(|\.allowedOrigins\s*\(\s*"\*"/, /\ballowCredentials\s*(?:=\s*"true"|\(\s*true\s*\))/], not: [/\borigins\s*=[\s[{]*"https?:/] },
     fix: 'List explicit origins (allowedOriginPatterns with concrete hosts) when credentials are allowed.',
     positives: ['@CrossOrigin(origins = "*", allowCredentials = "true")', 'registry.addMapping("/**").allowedOrigins("*").allowCredentials(true);'],
     negatives: ['@CrossOrigin(origins = "https://app.example.com", allowCredentials = "true")'],

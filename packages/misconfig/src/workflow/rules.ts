@@ -1,7 +1,7 @@
 import type { Finding } from '@linkops/shared/contracts';
 import type { Rule, RuleHit } from '../rule.js';
 import { redact, sortFindings, toFinding } from '../rule.js';
-import { PATTERNS } from '../patterns.js';
+import { PATTERNS, workflowExpressions } from '../patterns.js';
 import { findDownloadPipedToShell } from '../shell.js';
 import { asArray, asRecord, isRecord, parseYamlDocuments, type YamlPath } from '../yaml.js';
 
@@ -182,9 +182,8 @@ export const WORKFLOW_RULES: WorkflowRule[] = [
     references: ['CWE-94', 'CWE-78', 'zizmor:template-injection', 'checkov:CKV_GHA_2'],
     check: (doc) => scripts(doc).flatMap(({ text, path }) => {
       const hits: RuleHit[] = [];
-      for (const m of text.matchAll(PATTERNS.workflowExpression)) {
-        const expr = m[1] ?? '';
-        if (PATTERNS.untrustedContext.test(expr)) hits.push({ line: lineInScalar(doc, path, text, m.index ?? 0), evidence: m[0], key: `${String(path[1])} ${m[0]}` });
+      for (const m of workflowExpressions(text)) {
+        if (PATTERNS.untrustedContext.test(m.inner)) hits.push({ line: lineInScalar(doc, path, text, m.index), evidence: m.expression, key: `${String(path[1])} ${m.expression}` });
       }
       return hits;
     }),
