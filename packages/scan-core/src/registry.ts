@@ -182,24 +182,35 @@ async function importOptional(specifier: string): Promise<Loaded> {
 export async function defaultScannerFactories(): Promise<ScannerFactorySet> {
   const factories: ScannerProvider[] = [];
   const unavailable: EngineRun[] = [];
-  const engines: Array<{ name: string; specifier: string; exportName: string }> = [
-    { name: 'secrets', specifier: '@linkops/secrets', exportName: 'createSecretScanner' },
-    { name: 'vulns', specifier: '@linkops/vulns', exportName: 'createVulnScanner' },
-    { name: 'misconfig', specifier: '@linkops/misconfig', exportName: 'createMisconfigScanners' },
-  ];
-  for (const engine of engines) {
+  const fn = (mod: Loaded, name: string, specifier: string) => {
+    const f = mod[name];
+    if (typeof f !== 'function') throw new Error(`${specifier} does not export ${name}`);
+    return f as (...args: unknown[]) => unknown;
+  };
+  const load = async (engine: string, setup: () => Promise<ScannerProvider>) => {
     try {
-      const mod = await importOptional(engine.specifier);
-      const create = mod[engine.exportName];
-      if (typeof create !== 'function') throw new Error(`${engine.specifier} does not export ${engine.exportName}`);
-      // A constructor that throws later (e.g. a missing advisory db) is reported by auditRepository.
-      factories.push(async () => {
-        const created: unknown = await (create as () => unknown)();
-        return Array.isArray(created) ? (created as Scanner[]) : (created as Scanner);
-      });
+      factories.push(await setup());
     } catch (err) {
-      unavailable.push({ name: engine.name, version: 'n/a', ran: false, note: `not available: ${errorText(err)}` });
+      unavailable.push({ name: engine, version: 'n/a', ran: false, note: `not available: ${errorText(err)}` });
     }
-  }
+  };
+  await load('secrets', async () => {
+    const create = fn(await importOptional('@linkops/secrets'), 'createSecretScanner', '@linkops/secrets');
+    return () => create() as Scanner;
+  });
+  await load('vulns', async () => {
+    const mod = await importOptional('@linkops/vulns');
+    const create = fn(mod, 'createVulnScanner', '@linkops/vulns');
+    // The advisory database is loaded once and shared; each scan gets a fresh scanner around it.
+    const db = await fn(mod, 'loadOsvDirectory', '@linkops/vulns')();
+    return () => create({ db }) as Scanner;
+  });
+  await load('misconfig', async () => {
+    const create = fn(await importOptional('@linkops/misconfig'), 'createMisconfigScanners', '@linkops/misconfig');
+    return () => {
+      const made = create();
+      return Array.isArray(made) ? (made as Scanner[]) : (made as Scanner);
+    };
+  });
   return { factories, unavailable };
 }

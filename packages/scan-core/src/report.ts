@@ -127,16 +127,19 @@ export interface AuditOptions {
 }
 
 function memoizedReader(root: string, known: ReadonlySet<string>): (p: string) => Promise<string | null> {
-  // Structure detection and compliance read a small set of files several times; keep those in memory.
-  const cache = new Map<string, Promise<string | null>>();
-  return (p: string) => {
-    if (!known.has(p)) return Promise.resolve(null);
-    let hit = cache.get(p);
-    if (!hit) {
-      hit = fsReadFile(path.join(root, p), 'utf8').catch(() => null);
-      cache.set(p, hit);
+  // Structure detection and compliance read a small set of files several times; keep small ones
+  // in memory, within a budget, so a huge repository does not end up cached whole.
+  const cache = new Map<string, string | null>();
+  let budget = 32 * 1024 * 1024;
+  return async (p: string) => {
+    if (!known.has(p)) return null;
+    if (cache.has(p)) return cache.get(p)!;
+    const text = await fsReadFile(path.join(root, p), 'utf8').catch(() => null);
+    if (text === null || (text.length <= 256 * 1024 && budget >= text.length)) {
+      cache.set(p, text);
+      budget -= text?.length ?? 0;
     }
-    return hit;
+    return text;
   };
 }
 

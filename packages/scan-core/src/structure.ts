@@ -135,7 +135,8 @@ const FRAMEWORK_IMPORTS: Array<[RegExp, string]> = [
 ];
 
 const SOURCE_EXT = /\.(js|mjs|cjs|ts|mts|jsx|tsx|py|go|rb|php|java|kt|cs|rs)$/;
-const MAX_SOURCE_FILES_PER_SERVICE = 300;
+// Entry points and routes live near the top of a service: a bounded sample keeps big repos fast.
+const MAX_SOURCE_FILES_PER_SERVICE = 80;
 const MAX_SOURCE_BYTES = 256 * 1024;
 
 // Every pattern below is linear (no nested quantifiers); a test runs them through recheck.
@@ -534,9 +535,10 @@ async function fillFromFiles(draft: Draft, own: string[], readFile: ReadFileFn, 
   }
 
   // Source files: ports, health routes, env names, frameworks, entrypoints.
+  const likelyEntry = (p: string) => (/(^|\/)(index|main|app|server|__main__|wsgi|asgi|manage|Program|Application)\.[a-z]+$/.test(p) ? 0 : 1);
   const sources = own
     .filter((p) => SOURCE_EXT.test(p))
-    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
+    .sort((a, b) => likelyEntry(a) - likelyEntry(b) || a.split('/').length - b.split('/').length || a.localeCompare(b))
     .slice(0, MAX_SOURCE_FILES_PER_SERVICE);
   const healthCandidates: string[] = [];
   let mainFile: string | null = null;
