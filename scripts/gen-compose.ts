@@ -3,7 +3,7 @@
 // Run: node --import tsx scripts/gen-compose.ts   (test/compose.test.ts checks the files match the registry)
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { SERVICES, type ServiceSpec } from '../packages/shared/src/services.ts';
+import { SERVICES, type ServiceSpec } from '../packages/shared/src/services.js';
 
 type Mode = 'all' | 'daytime' | 'nighttime';
 

@@ -67,19 +67,19 @@ try {
   const dry = execFileSync('python3', [runeFile, '--dry-run'], { encoding: 'utf8', timeout: 30_000 }).toLowerCase();
   check('rune --dry-run prints the helm, argo cd and CI steps', dry.includes('helm') && dry.includes('argo') && /ci|workflow|pipeline/.test(dry));
 
-  const fb = await client.reportFeedback({ artifact: orbId, version: orb.meta.version, outcome: 'success', agent: 'pipeline-test', duration_ms: 1200 });
+  const fb = (await client.reportFeedback({ artifact: orbId, version: orb.meta.version, outcome: 'success', agent: 'pipeline-test', duration_ms: 1200 })) as { recorded?: boolean };
   check('feedback recorded', fb.recorded === true);
 
   const journey = await until(
     'the journey to reach published',
     async () => {
-      const j = await client.journey(submitted.id);
-      return j.journey.some((e) => e.stage === 'published') ? j : undefined;
+      const events = await client.journey(submitted.id);
+      return events.some((e) => e.stage === 'published') ? events : undefined;
     },
     30_000,
   );
-  const stages = journey.journey.map((e) => e.stage);
-  check('journey: received → sanitized → smithed → enhanced → published', ['received', 'sanitized', 'smithed', 'enhanced', 'published'].every((s) => stages.includes(s)), stages.join(' → '));
+  const stages = journey.map((e) => e.stage);
+  check('journey: received → sanitized → smithed → enhanced → published', (['received', 'sanitized', 'smithed', 'enhanced', 'published'] as const).every((s) => stages.includes(s)), stages.join(' → '));
 } catch (err) {
   check('pipeline ran to the end', false, (err as Error).message);
   for (const s of ['whis_sanitize', 'whis_smithing', 'whis_enhance', 'whis_logic']) {

@@ -237,6 +237,11 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
     return { id: rec.id, status: status ?? 'received', record, journey };
   });
 
+  app.get('/data/:id/journey', { config: { scope: 'data:write' }, schema: { tags, summary: "A record's journey events, oldest first", params: IdParams } }, async (req) => {
+    if (!intake.store.has(req.params.id)) throw notFound(`record ${req.params.id}`);
+    return { id: req.params.id, status: (await intake.journeys.status(req.params.id)) ?? 'received', events: await intake.journeys.events(req.params.id) };
+  });
+
   app.get(
     '/review',
     { config: { scope: 'review' }, schema: { tags: ['review'], summary: 'Records waiting for a human', querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
