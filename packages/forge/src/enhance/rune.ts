@@ -59,8 +59,19 @@ export interface RuneEnhanceResult {
   issues: Issue[];
 }
 
+let resolvedPython: Promise<string> | undefined;
+
+/** pyenv-style shims cost seconds per start: resolve the real interpreter once. */
+function realPython(): Promise<string> {
+  resolvedPython ??= runFile(process.env.PYTHON ?? 'python3', ['-c', 'import sys; print(sys.executable)'], 20_000).then((r) =>
+    r.code === 0 && r.stdout.trim() ? r.stdout.trim() : (process.env.PYTHON ?? 'python3'),
+  );
+  return resolvedPython;
+}
+
 /** py_compile + AST checks; mechanical fixes: subprocess timeouts, main guard. */
-export async function enhanceRuneContent(content: string, python = process.env.PYTHON ?? 'python3'): Promise<RuneEnhanceResult> {
+export async function enhanceRuneContent(content: string, pythonOverride?: string): Promise<RuneEnhanceResult> {
+  const python = pythonOverride ?? (await realPython());
   if (Buffer.byteLength(content, 'utf8') > MAX_RUNE_BYTES) {
     return { content, issues: [{ severity: 'high', rule: 'rune.too-large', message: `rune larger than ${MAX_RUNE_BYTES} bytes`, fixed: false }] };
   }
