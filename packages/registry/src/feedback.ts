@@ -116,7 +116,9 @@ export class FeedbackStats {
 
   /** Wilson lower bound for search boosting (0 without feedback). */
   quality(artifact: string): number {
-    return this.forArtifact(artifact).wilson_lower_bound;
+    // Called per document per search query: skip building the full summary.
+    const t = this.tallies.get(artifact);
+    return t ? wilsonLowerBound(t.successes, t.successes + t.failures) : 0;
   }
 
   /** Ids with any feedback. */

@@ -126,6 +126,13 @@ export class ArtifactStore {
     this.now = opts.now ?? (() => new Date());
   }
 
+  /** Creates a store and loads what is already on disk. */
+  static async open(opts: ArtifactStoreOptions): Promise<ArtifactStore> {
+    const store = new ArtifactStore(opts);
+    await store.reload();
+    return store;
+  }
+
   /** Re-reads every version from disk. Call once before use and after a change notification. */
   async reload(): Promise<void> {
     const next = new Map<ArtifactKind, Map<string, VersionMap>>();
