@@ -60,7 +60,7 @@ export async function bootFleet(opts: { redisUrl: string; env?: Record<string, s
     child.stderr!.pipe(out);
     children.push(child);
   }
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 150_000;
   for (const [name, url] of Object.entries(urls)) {
     for (;;) {
       try {

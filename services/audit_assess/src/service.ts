@@ -291,7 +291,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, scans: Scans) {
   app.get('/scan/:id', { config: { scope: 'scan' }, schema: { tags, summary: 'Scan status and progress', params: ScanIdParams } }, async (req) => {
     const s = await scans.get(req.params.id);
     if (!s) throw notFound(`scan ${req.params.id}`);
-    return { ...s, report_url: `/scan/${s.scan_id}/report` };
+    return { ...s, progress: { phase: s.phase, done: s.files_done, total: s.files_total }, report_url: `/scan/${s.scan_id}/report` };
   });
 
   const loadReport = async (id: string) => {

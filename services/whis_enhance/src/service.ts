@@ -39,18 +39,20 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
       'whisEnhance',
       async ({ artifacts, record_ids }, job) => {
         const outcomes = [];
+        const toPublish = [];
         for (const artifact of artifacts) {
           const r = await enhanceArtifact(artifact, { threshold: ctx.config.ENHANCE_THRESHOLD });
           outcomes.push({ id: r.artifact.meta.id, version: r.artifact.meta.version, score: r.score, decision: r.decision, findings: r.findings.length });
           if (r.decision === 'publish') {
-            await job.enqueue('whisPublish', { artifact: { ...r.artifact, quality: { score: r.score, findings: r.findings } }, record_ids });
+            toPublish.push({ ...r.artifact, quality: { score: r.score, findings: r.findings } });
           } else {
             await ctx.redis.lpush(`${ctx.config.QUEUE_PREFIX}:enhance:review`, JSON.stringify({ artifact: r.artifact.meta, score: r.score, findings: r.findings, record_ids, at: new Date().toISOString() }));
             await ctx.redis.ltrim(`${ctx.config.QUEUE_PREFIX}:enhance:review`, 0, 999);
           }
         }
+        // Journey first, then hand-off: a record's events stay in pipeline order.
+        const held = outcomes.filter((o) => o.decision === 'review');
         for (const id of record_ids) {
-          const held = outcomes.filter((o) => o.decision === 'review');
           await journeys.record(id, {
             stage: held.length === outcomes.length ? 'review' : 'enhanced',
             service: 'whis_enhance',
@@ -58,6 +60,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
             detail: { artifacts: outcomes },
           });
         }
+        for (const artifact of toPublish) await job.enqueue('whisPublish', { artifact, record_ids });
         job.log.info({ outcomes }, 'enhanced');
         return { outcomes };
       },
