@@ -15,7 +15,22 @@ export interface CodeBlock {
   code: string;
 }
 
-const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
+const FENCE_LINE = /^ {0,3}(```|~~~)(.*)$/;
+
+/** A fence line's marker and info word, or null. Backtick fences may not have backticks in their info. */
+function parseFenceLine(line: string): { marker: string; info: string; rest: string } | null {
+  const m = FENCE_LINE.exec(line);
+  if (!m) return null;
+  // Longer fences (````) are counted in code: `{3,} followed by .* would backtrack.
+  let marker = m[1] ?? '```';
+  let rest = m[2] ?? '';
+  while (rest[0] === marker[0]) {
+    marker += rest[0];
+    rest = rest.slice(1);
+  }
+  if (marker.startsWith('`') && rest.includes('`')) return null;
+  return { marker, info: rest.trim().split(/\s/)[0] ?? '', rest };
+}
 
 /**
  * Splits markdown-ish text into prose and fenced code segments. An unclosed
@@ -32,17 +47,17 @@ export function splitFencedSegments(text: string): TextSegment[] {
     prose = [];
   };
   for (const line of text.split('\n')) {
-    const m = FENCE_LINE.exec(line);
+    const m = parseFenceLine(line);
     if (code === null) {
       if (m) {
         flushProse();
         code = [];
-        fence = m[1] ?? '```';
-        info = m[2] ?? '';
+        fence = m.marker;
+        info = m.info;
       } else {
         prose.push(line);
       }
-    } else if (m && (m[1] ?? '').startsWith(fence) && (m[1] ?? '')[0] === fence[0] && line.trim() === m[1]) {
+    } else if (m && m.marker[0] === fence[0] && m.marker.length >= fence.length && m.rest.trim() === '') {
       segments.push({ kind: 'code', text: code.join('\n'), info });
       code = null;
     } else {

@@ -46,10 +46,32 @@ function regexSpans(pattern: RegExp, text: string, accept: (match: RegExpExecArr
 }
 
 // ---------- private keys ----------
-// A complete PEM/OpenSSH private key block, or an unterminated one (truncated paste): then the
-// header and every base64-looking line after it go.
-const PRIVATE_KEY_BLOCK =
-  /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,20000}?-----END (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----|(?:\s{1,4}[A-Za-z0-9+/=:,-]{1,200}){0,400})/;
+// The header is found by regex; the matching END line (or, for a truncated paste, the run of
+// base64-looking lines after the header) is found in code, which keeps the regex linear.
+const PRIVATE_KEY_HEADER = /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/;
+const PRIVATE_KEY_FOOTER = /-----END (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/;
+const KEY_BODY_LINE = /^[A-Za-z0-9+/=:,. -]{1,200}$/;
+
+function findPrivateKeys(text: string): Span[] {
+  const spans: Span[] = [];
+  for (const header of regexSpans(PRIVATE_KEY_HEADER, text)) {
+    if (spans.length > 0 && header.start < (spans[spans.length - 1]?.end ?? 0)) continue;
+    const rest = text.slice(header.end);
+    const footer = PRIVATE_KEY_FOOTER.exec(rest);
+    if (footer) {
+      spans.push({ start: header.start, end: header.end + footer.index + footer[0].length });
+      continue;
+    }
+    // Truncated block: take every following line that looks like key material.
+    let end = header.end;
+    for (const line of rest.split('\n').slice(1)) {
+      if (line.trim() === '' || !KEY_BODY_LINE.test(line.trim())) break;
+      end = text.indexOf(line, end) + line.length;
+    }
+    spans.push({ start: header.start, end });
+  }
+  return spans;
+}
 
 // ---------- email ----------
 const EMAIL = /(?<![\w.%+-])[\w%+-](?:[\w.%+-]{0,62}[\w%+-])?@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w-])/;
@@ -164,8 +186,8 @@ export const PII_RULES: readonly PiiRule[] = [
   {
     type: 'private-key',
     description: 'PEM / OpenSSH private key blocks (complete or truncated)',
-    patterns: [PRIVATE_KEY_BLOCK],
-    find: (text) => regexSpans(PRIVATE_KEY_BLOCK, text),
+    patterns: [PRIVATE_KEY_HEADER, PRIVATE_KEY_FOOTER, KEY_BODY_LINE],
+    find: findPrivateKeys,
     positives: [
       '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7bq9\nZm9vYmFy\n-----END RSA PRIVATE KEY-----',
       'key: -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n',

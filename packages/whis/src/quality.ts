@@ -32,7 +32,7 @@ const PLACEHOLDER = /\[REDACTED:[\w-]{1,40}\]/g;
 // Specifics: a command, a file name or path, a flag, inline/fenced code, or a named tool.
 const SPECIFIC_SIGNALS: readonly RegExp[] = [
   /`[^`\n]{2,200}`/,
-  /(?<![\w/])[\w.-]{1,80}\.(?:ya?ml|json|tf|tfvars|py|sh|js|ts|go|toml|ini|conf|cfg|env|lock|md|txt|tpl|hcl|sql)\b/i,
+  /(?<=\w)\.(?:ya?ml|json|tf|tfvars|py|sh|js|ts|go|toml|ini|conf|cfg|env|lock|md|txt|tpl|hcl|sql)\b/i,
   /(?:^|\s)--?[a-z][\w-]{1,40}/,
   /(?:^|\s)[\w.-]{0,40}\/[\w./-]{1,200}/,
   /\b(?:kubectl|helm|docker|podman|git|terraform|tofu|argocd|flux|aws|gcloud|az|npm|pnpm|yarn|pip|make|curl|kustomize|trivy|cosign|vault|ansible|jq|yq|mlflow|dvc|prometheus|grafana|loki|jenkins|gh|github actions|ci|k8s|kubernetes|argo cd|s3|iam|vpc|dockerfile|chart|workflow|pipeline|manifest|namespace|cluster|pod|deployment|ingress|secret|registry|image|module|bucket|alert|dashboard|model)\b/i,

@@ -68,7 +68,7 @@ export const BASELINE_SECRET_RULES: readonly BaselineSecretRule[] = [
   { type: 'slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,250}\b/, positives: ['xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'], negatives: ['xoxb-'] },
   { type: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, positives: ['AIzaSyD3kL9mN2pQ7rS4tV8wZ1aB5cE6fG0hJ2k'], negatives: ['AIza-short'] },
   { type: 'stripe-key', pattern: /\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,99}\b/, positives: ['sk_live_4eC39HqLyjWDarjtT1zdp7dc'], negatives: ['sk_live_'] },
-  { type: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000}/, positives: ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'], negatives: ['eyJhbGciOiJIUzI1NiJ9'] },
+  { type: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000}/, positives: ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'], negatives: ['eyJhbGciOiJIUzI1NiJ9'] },
   {
     type: 'password-assignment',
     // key = value / key: value where the value is a literal, not a ${{ secrets.X }} / $VAR / <placeholder> reference

@@ -23,7 +23,8 @@ const LIST_MARKER = /^\s{0,8}(?:(?:\d{1,3}|[a-z])[.)]\s+|\(\d{1,3}\)\s+|[-*+•]
 // Sentence ends: ". " / "! " / "? " before an upper-case letter, backtick, quote or bracket.
 const SENTENCE_BREAK = /(?<=[.!?])\s+(?=[A-Z`"'([])/;
 // Sequencing connectives that always separate actions.
-const THEN_BREAK = /\s*(?:;|,?\s+and\s+then\s+|,\s*then\s+|\s+then\s+)\s*/i;
+// Starts only after a non-space so runs of whitespace are not rescanned; parts are trimmed after.
+const THEN_BREAK = /(?<!\s)(?:;|,?\s+and\s+then\b|,\s*then\b|\s+then\b)/i;
 
 // "First, ...", "Then ...", "Finally ..." say order, which the step number already carries.
 const SEQUENCING_ADVERB = /^(?:first(?:ly)?|then|next|finally|afterwards|after that|lastly|also|now),?\s+/i;
