@@ -285,7 +285,7 @@ function goEqual(a: unknown, b: unknown): boolean {
 type Fn = (r: Renderer, ...args: unknown[]) => unknown;
 
 /** The functions the chart uses; anything else throws. */
-const FUNCTIONS: Record<string, Fn> = {
+const FUNCTIONS: Record<string, Fn> = Object.assign(Object.create(null) as Record<string, Fn>, {
   include: (r, name, ctx) => r.include(String(name), ctx),
   required: (_r, msg, v) => {
     if (v === null || v === undefined || v === '') throw new Error(String(msg));
@@ -303,7 +303,7 @@ const FUNCTIONS: Record<string, Fn> = {
   contains: (_r, sub, s) => String(s).includes(String(sub)),
   lower: (_r, s) => String(s).toLowerCase(),
   upper: (_r, s) => String(s).toUpperCase(),
-  toString: (_r, v) => print(v),
+  toString: (_r: Renderer, v: unknown) => print(v),
   join: (_r, sep, list) => asList(list, 'join').map(print).join(String(sep)),
   printf: (_r, fmt, ...args) => {
     let k = 0;
@@ -346,7 +346,7 @@ const FUNCTIONS: Record<string, Fn> = {
     }
     return v;
   },
-};
+} satisfies Record<string, Fn>);
 
 class Renderer {
   constructor(private readonly defines: Map<string, Node[]>) {}
