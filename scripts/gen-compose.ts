@@ -19,6 +19,8 @@ function serviceBlock(s: ServiceSpec, mode: Mode) {
       REDIS_URL: 'redis://redis:6379',
       DATA_DIR: '/data',
       LOG_LEVEL: 'info',
+      // The scraper hands candidates to intake over HTTP; everything else talks through Redis.
+      ...(s.name === 'whis_webscraper' ? { DATA_INPUT_URL: 'http://whis_data_input:8001' } : {}),
     },
     ports: [`${s.port}:${s.port}`],
     depends_on: { redis: { condition: 'service_healthy' } },

@@ -133,9 +133,11 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
     const scanCounter = new Counter({ name: 'linkops_scans_total', help: 'Repository audits by outcome', labelNames: ['outcome'] as const, registers: [ctx.metrics.registry] });
     const findingsCounter = new Counter({ name: 'linkops_scan_findings_total', help: 'Findings reported by audits, by severity', labelNames: ['severity'] as const, registers: [ctx.metrics.registry] });
     // Engines load once per process (the advisory database is the expensive part).
-    const db = await loadOsvDirectory();
+    // Loaded in the background so the service answers /health at once; the first scan waits for it.
+    const dbLoading = loadOsvDirectory();
+    dbLoading.catch((err: Error) => ctx.log.error({ err: err.message }, 'advisory database failed to load'));
     const engines: ScannerFactorySet = {
-      factories: [() => createSecretScanner(), () => createVulnScanner({ db }), () => createMisconfigScanners()],
+      factories: [() => createSecretScanner(), async () => createVulnScanner({ db: await dbLoading }), () => createMisconfigScanners()],
       unavailable: [],
     };
     const historyScanner = (dir: string) => scanHistory(dir);
