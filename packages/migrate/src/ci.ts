@@ -101,7 +101,7 @@ export function buildWorkflow(apps: AppModel[], ctx: GenerationContext): string 
 }
 
 /** A `uses: owner/repo@vN[.x.y]` line (optionally quoted, optionally commented). */
-export const USES_LINE = /^( *(?:- +)?uses: *)(['"]?)([\w.-]+\/[\w.-]+)@(v\d+)(?:\.[\w.]+)?\2( *(?:#.*)?)$/;
+export const USES_LINE = /^( *(?:- +)?uses: *)['"]?([\w.-]+\/[\w.-]+)@(v\d+)(?:\.\d+){0,2}['"]?(?: +#.*| *)$/;
 
 export interface WorkflowHardening {
   text: string;
@@ -121,7 +121,7 @@ export function hardenWorkflow(text: string): WorkflowHardening {
   for (let i = 0; i < lines.length; i++) {
     const m = USES_LINE.exec(lines[i]!);
     if (!m) continue;
-    const pin = ACTION_PINS.find((p) => p.action === m[3] && p.tag.split('.')[0] === m[4]);
+    const pin = ACTION_PINS.find((p) => p.action === m[2] && p.tag.split('.')[0] === m[3]);
     if (!pin) continue;
     lines[i] = `${m[1]}${pin.action}@${pin.sha} # ${pin.tag}`;
     pinnedActions.push(pin.action);
