@@ -20,8 +20,8 @@ export const PATTERNS = {
   npmPinned: /^@?[^@\s]{1,200}@\S/,
   /** A TCP port with optional protocol, e.g. 22 or 22/tcp. */
   port: /^(\d{1,5})(?:\/(?:tcp|udp|sctp))?$/i,
-  /** Docker image references in the Kubernetes/Compose sense: digest or tag. */
-  imageDigest: /@sha256:[0-9a-f]{64}$/,
+  /** The hex part of an image digest (after @sha256:). */
+  sha256Hex: /^[0-9a-f]{64}$/,
   /** Deprecated Kubernetes API groups. */
   deprecatedApi: /^(?:extensions\/v1beta1|apps\/v1beta[12]|policy\/v1beta1|batch\/v1beta1|batch\/v2alpha1|networking\.k8s\.io\/v1beta1|rbac\.authorization\.k8s\.io\/v1(?:alpha|beta)1|autoscaling\/v2beta[12]|storage\.k8s\.io\/v1beta1|scheduling\.k8s\.io\/v1(?:alpha|beta)1|apiextensions\.k8s\.io\/v1beta1|admissionregistration\.k8s\.io\/v1beta1|certificates\.k8s\.io\/v1beta1|coordination\.k8s\.io\/v1beta1|discovery\.k8s\.io\/v1beta1|events\.k8s\.io\/v1beta1|flowcontrol\.apiserver\.k8s\.io\/v1beta[123])$/,
   /** Compose/K8s images of databases and caches that should never be published to all interfaces. */

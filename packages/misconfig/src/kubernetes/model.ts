@@ -145,7 +145,8 @@ export function buildManifestSet(objects: K8sObject[], helmValues: HelmValues[],
 
 /** Image reference parts: tag is null when absent; digest when pinned by @sha256. */
 export function parseImage(image: string): { name: string; tag: string | null; digest: boolean } {
-  const digest = PATTERNS.imageDigest.test(image);
+  const at = image.lastIndexOf('@sha256:');
+  const digest = at >= 0 && PATTERNS.sha256Hex.test(image.slice(at + 8));
   const withoutDigest = image.split('@')[0] ?? image;
   const slash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.lastIndexOf(':');

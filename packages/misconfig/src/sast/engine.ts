@@ -74,15 +74,21 @@ function isComment(line: string, language: Language): boolean {
   return t.startsWith('//') || t.startsWith('/*') || t.startsWith('* ') || t === '*';
 }
 
-/** Fresh non-global copy: shared RegExp objects must not carry lastIndex state between calls. */
-function sticky(re: RegExp): RegExp {
-  return new RegExp(re.source, re.flags.replace(/[gy]/g, '') + 'g');
+/** Global copies (for lastIndex-driven search) compiled once per regex; the rule's own RegExp stays untouched. */
+const globalCopies = new WeakMap<RegExp, RegExp>();
+function globalCopy(re: RegExp): RegExp {
+  let copy = globalCopies.get(re);
+  if (!copy) {
+    copy = new RegExp(re.source, re.flags.replace(/[gy]/g, '') + 'g');
+    globalCopies.set(re, copy);
+  }
+  return copy;
 }
 
 function matchesInOrder(line: string, patterns: RegExp[]): boolean {
   let from = 0;
   for (const p of patterns) {
-    const re = sticky(p);
+    const re = globalCopy(p);
     re.lastIndex = from;
     const m = re.exec(line);
     if (!m) return false;
@@ -91,16 +97,26 @@ function matchesInOrder(line: string, patterns: RegExp[]): boolean {
   return true;
 }
 
+function matchesAnywhere(text: string, re: RegExp): boolean {
+  const g = globalCopy(re);
+  g.lastIndex = 0;
+  return g.test(text);
+}
+
 export function evaluatePattern(pattern: SastPattern, file: SourceFile): RuleHit[] {
   const composite: CompositePattern = pattern instanceof RegExp ? { patterns: [pattern] } : pattern;
-  if (composite.inside && !sticky(composite.inside).test(file.content)) return [];
-  if (composite.notInside && sticky(composite.notInside).test(file.content)) return [];
+  if (composite.inside && !matchesAnywhere(file.content, composite.inside)) return [];
+  if (composite.notInside && matchesAnywhere(file.content, composite.notInside)) return [];
+  // Cheap pre-filter: the first pattern must occur somewhere in the file at all (not valid for
+  // patterns with line anchors, which mean something else on the whole file).
+  const first = composite.patterns[0]!;
+  if (!first.source.includes('^') && !first.source.includes('$') && !matchesAnywhere(file.content, first)) return [];
   const hits: RuleHit[] = [];
   file.lines.forEach((raw, i) => {
     if (raw.length > MAX_LINE_LENGTH || isComment(raw, file.language)) return;
     const line = raw.trimEnd();
     if (!matchesInOrder(line, composite.patterns)) return;
-    if (composite.not?.some((n) => new RegExp(n.source, n.flags.replace(/[gy]/g, '')).test(line))) return;
+    if (composite.not?.some((n) => matchesAnywhere(line, n))) return;
     hits.push({ line: i + 1, evidence: line.trim() });
   });
   return hits;

@@ -3,6 +3,7 @@ import type { Rule, RuleHit } from '../rule.js';
 import { redact, sortFindings, toFinding } from '../rule.js';
 import { PATTERNS, workflowExpressions } from '../patterns.js';
 import { findDownloadPipedToShell } from '../shell.js';
+import { parseImage } from '../kubernetes/model.js';
 import { asArray, asRecord, isRecord, parseYamlDocuments, type YamlPath } from '../yaml.js';
 
 export interface WorkflowStep {
@@ -93,7 +94,7 @@ export const WORKFLOW_RULES: WorkflowRule[] = [
       const visit = (uses: string, path: YamlPath) => {
         if (!uses || uses.startsWith('./') || uses.includes('${{')) return;
         if (uses.startsWith('docker://')) {
-          if (!PATTERNS.imageDigest.test(uses)) hits.push({ line: doc.lineAt(path), evidence: `uses: ${uses}`, fix: { kind: 'workflow.pin-action', uses } });
+          if (!parseImage(uses).digest) hits.push({ line: doc.lineAt(path), evidence: `uses: ${uses}`, fix: { kind: 'workflow.pin-action', uses } });
           return;
         }
         const at = uses.lastIndexOf('@');
