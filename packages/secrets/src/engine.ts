@@ -329,9 +329,9 @@ export function renderEvidence(text: string, match: RawMatch, all: readonly RawM
     cursor = Math.max(cursor, a.secretEnd);
   }
   after += text.slice(cursor, to);
-  const flat = (s: string) => s.replace(/\r?\n/g, ' ').replace(/\s+$/, '');
+  const flat = (s: string) => s.replace(/\r?\n/g, ' ');
   let head = flat(before).trimStart();
-  let tail = flat(after);
+  let tail = flat(after).trimEnd();
   if (head.length > EVIDENCE_CONTEXT) head = `…${head.slice(-EVIDENCE_CONTEXT)}`;
   if (tail.length > EVIDENCE_CONTEXT) tail = `${tail.slice(0, EVIDENCE_CONTEXT)}…`;
   return `${head}${redactSecret(match.secret)}${tail}`;

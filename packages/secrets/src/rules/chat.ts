@@ -40,7 +40,7 @@ export const chatRules: SecretRule[] = [
     id: 'telegram-bot-token',
     description: 'Telegram bot API token',
     severity: 'high',
-    regex: /(?<![\w:-])(\d{8,10}:AA[A-Za-z0-9_-]{33})(?![\w-])/,
+    regex: /(?:(?<=bot)|(?<![\w:-]))(\d{8,10}:AA[A-Za-z0-9_-]{33})(?![\w-])/,
     keywords: [':aa'],
     entropy: 3.5,
     gitleaks: 'telegram-bot-api-token',

@@ -77,7 +77,7 @@ export const cloudRules: SecretRule[] = [
     id: 'gcp-service-account-private-key',
     description: 'GCP service account key file (private_key)',
     severity: 'critical',
-    regex: /"private_key"\s*:\s*"-----BEGIN (?:RSA )?PRIVATE KEY-----\\n([A-Za-z0-9+/=\\]{64,12000})-----END (?:RSA )?PRIVATE KEY-----/,
+    regex: /"private_key"\s*:\s*"-----BEGIN (?:RSA )?PRIVATE KEY-----\\n([A-Za-z0-9+/=\\]{64}[A-Za-z0-9+/=\\]*)-----END (?:RSA )?PRIVATE KEY-----/,
     keywords: ['"private_key"'],
     entropy: 4,
     gitleaks: 'gcp-service-account',

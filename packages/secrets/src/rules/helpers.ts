@@ -79,6 +79,9 @@ export function prefixed(body: string, flags = ''): RegExp {
 
 export const CWE = 'CWE-798';
 
+/** `process.env.X`, `config.x`: a lookup, not a literal. */
+const CODE_REFERENCE = /^(?:process\.env|os\.environ|env|config|settings|secrets|vars)\./i;
+
 type RuleInput = Omit<SecretRule, 'references'> & { references?: string[]; gitleaks?: string; secretlint?: string };
 
 /** Fills in references (CWE-798 plus other tools' equivalent ids). */
@@ -148,6 +151,7 @@ export function contextRule(opts: {
     regex: assigned(opts.ids, opts.secret),
     keywords: opts.keywords,
     entropy: opts.entropy ?? 3,
+    allowlist: { regexes: [CODE_REFERENCE] },
     references: opts.references ?? [],
     gitleaks: opts.gitleaks,
     secretlint: opts.secretlint,

@@ -3,11 +3,15 @@ import { B64, rule, sample } from './helpers.js';
 
 /** Line break inside a PEM block: a real newline, or an escaped one in JSON/.env one-liners. */
 const NL = '(?:\\r?\\n|\\\\r\\\\n|\\\\n)';
-/** Base64 body lines (optionally indented, as in YAML block scalars). Each line ends in a break, so no ambiguity. */
-const BODY = `((?:[ \\t]*[A-Za-z0-9+/=]{16,100}${NL}){2,1000})`;
+/**
+ * Base64 body lines (optionally indented, as in YAML block scalars). Unbounded loops on purpose: line breaks and
+ * indentation are outside the base64 class, so the pattern is unambiguous (linear), and huge bounded counts would
+ * blow up the ReDoS checker's automaton for nothing.
+ */
+const BODY = `[ \\t]*([A-Za-z0-9+/=]+(?:${NL}[ \\t]*[A-Za-z0-9+/=]+)+)`;
 
 function pem(label: string): RegExp {
-  return new RegExp(`-----BEGIN ${label}-----[ \\t]*${NL}${BODY}[ \\t]*-----END ${label}-----`);
+  return new RegExp(`-----BEGIN ${label}-----[ \\t]*${NL}${BODY}${NL}[ \\t]*-----END ${label}-----`);
 }
 
 function body(seed: string, lines: number, sep = '\n', indent = ''): string {
@@ -74,7 +78,7 @@ export const privateKeyRules: SecretRule[] = [
     id: 'private-key-pgp',
     description: 'PGP private key block',
     severity: 'critical',
-    regex: new RegExp(`-----BEGIN PGP PRIVATE KEY BLOCK-----[ \\t]*${NL}(?:[A-Za-z][\\w-]{0,30}: [^\\r\\n]{1,200}${NL}){0,10}(?:[ \\t]*${NL})?${BODY}`),
+    regex: new RegExp(`-----BEGIN PGP PRIVATE KEY BLOCK-----[ \\t]*${NL}(?:[A-Za-z][\\w-]{0,30}: [^\\r\\n\\\\]{1,200}${NL}){0,10}(?:[ \\t]*${NL})?${BODY}`),
     keywords: ['begin pgp private key block'],
     multiline: true,
     entropy: 4,
@@ -93,8 +97,8 @@ export const privateKeyRules: SecretRule[] = [
     id: 'private-key-pem-encrypted-legacy',
     description: 'Encrypted PEM private key (Proc-Type: 4,ENCRYPTED)',
     severity: 'high',
-    regex: new RegExp(`-----BEGIN (?:RSA|EC|DSA) PRIVATE KEY-----[ \\t]*${NL}Proc-Type: 4,ENCRYPTED${NL}DEK-Info: [^\\r\\n]{1,100}${NL}(?:[ \\t]*${NL})?${BODY}`),
-    keywords: ['proc-type: 4,encrypted'],
+    regex: new RegExp(`-----BEGIN (?:RSA|EC|DSA) PRIVATE KEY-----[ \\t]*${NL}Proc-Type: 4,ENCRYPTED${NL}DEK-Info: [^\\r\\n\\\\]{1,100}${NL}(?:[ \\t]*${NL})?${BODY}`),
+    keywords: ['begin rsa private key', 'begin ec private key', 'begin dsa private key'],
     multiline: true,
     entropy: 4,
     gitleaks: 'private-key',
@@ -110,7 +114,7 @@ export const privateKeyRules: SecretRule[] = [
     id: 'private-key-putty',
     description: 'PuTTY private key (.ppk)',
     severity: 'critical',
-    regex: /PuTTY-User-Key-File-[23]: [\w-]{3,40}\r?\n(?:[^\r\n]{0,200}\r?\n){1,80}?Private-Lines: \d{1,3}\r?\n((?:[A-Za-z0-9+/=]{4,80}\r?\n){1,100})/,
+    regex: /PuTTY-User-Key-File-[23]: [\w-]{3,40}\r?\n(?:[^\r\n]{0,200}\r?\n){1,80}?Private-Lines: \d{1,3}\r?\n([A-Za-z0-9+/=]{4,80}(?:\r?\n[A-Za-z0-9+/=]{4,80}(?=\r?\n|$)){0,100})/,
     keywords: ['putty-user-key-file-'],
     multiline: true,
     entropy: 4,

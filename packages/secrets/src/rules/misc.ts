@@ -133,7 +133,7 @@ export const kubernetesRules: SecretRule[] = [
     id: 'kubernetes-secret-data',
     description: 'Kubernetes Secret manifest with data values committed',
     severity: 'high',
-    regex: /^[ \t]+["']?[\w.-]{1,100}["']?:[ \t]*["']?(?<secret>(?:[A-Za-z0-9+/]{4}){3,1000}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)["']?,?[ \t]*\r?$/,
+    regex: /^[ \t]+["']?[\w.-]{1,100}["']?:[ \t]*["']?(?<secret>[A-Za-z0-9+/]{12}[A-Za-z0-9+/]*={0,2})["']?,?[ \t]*\r?$/,
     keywords: [],
     fileRequires: /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?Secret["']?[ \t]*,?\r?$/m,
     entropy: 3.2,
