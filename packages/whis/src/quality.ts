@@ -1,5 +1,6 @@
-import { ACTION_VERBS } from './steps.js';
+import { ACTION_VERBS, splitSteps, startsWithActionVerb } from './steps.js';
 import { canonicalForHash } from './ids.js';
+import { scoreDomains } from './classify.js';
 import type { Redaction } from './pii.js';
 
 /** Records scoring below this are rejected by sanitizeRecord unless the caller picks another threshold. */
@@ -35,8 +36,13 @@ const SPECIFIC_SIGNALS: readonly RegExp[] = [
   /(?<=\w)\.(?:ya?ml|json|tf|tfvars|py|sh|js|ts|go|toml|ini|conf|cfg|env|lock|md|txt|tpl|hcl|sql)\b/i,
   /(?:^|\s)--?[a-z][\w-]{1,40}/,
   /(?:^|\s)[\w.-]{0,40}\/[\w./-]{1,200}/,
-  /\b(?:kubectl|helm|docker|podman|git|terraform|tofu|argocd|flux|aws|gcloud|az|npm|pnpm|yarn|pip|make|curl|kustomize|trivy|cosign|vault|ansible|jq|yq|mlflow|dvc|prometheus|grafana|loki|jenkins|gh|github actions|ci|k8s|kubernetes|argo cd|s3|iam|vpc|dockerfile|chart|workflow|pipeline|manifest|namespace|cluster|pod|deployment|ingress|secret|registry|image|module|bucket|alert|dashboard|model)\b/i,
+  /\b(?:kubectl|helm|docker|podman|git|terraform|tofu|argocd|flux|aws|gcloud|az|npm|pnpm|yarn|pip|makefile|curl|kustomize|trivy|cosign|vault|ansible|jq|yq|mlflow|dvc|prometheus|grafana|loki|jenkins|gh|github actions|ci|k8s|kubernetes|argo cd|s3|iam|vpc|dockerfile|chart|workflow|pipeline|manifest|namespace|cluster|pod|deployment|ingress|secret|registry|image|module|bucket|alert|dashboard|model)\b/i,
 ];
+
+/** Any DevOps vocabulary of weight >= 2 from the classifier rules counts as a specific. */
+function namesDevOpsTerm(text: string): boolean {
+  return scoreDomains('', text).some((d) => [...d.evidence.values()].some((w) => w >= 2));
+}
 
 function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z]+/g) ?? [];
@@ -53,6 +59,19 @@ export function looksLikeGibberish(text: string): boolean {
   if (ws.length < 3) return false;
   const odd = ws.filter((w) => !/[aeiouy]/.test(w) || /[^aeiouy]{5,}/.test(w)).length;
   return odd / ws.length > 0.4;
+}
+
+// An action verb counts mid-sentence only after words that introduce an instruction
+// ("you should rotate", "and then restart"), so nouns like "the cache" do not.
+const INSTRUCTION_LEAD = new Set(['to', 'then', 'and', 'we', 'you', 'should', 'must', 'just', 'please', 'first', 'next', 'finally', 'also', 'i']);
+
+/** An answer states an action when a step opens with a verb, it has code, or a verb follows an instruction word. */
+function hasAction(answer: string): boolean {
+  const steps = splitSteps(answer);
+  if (steps.some((s) => s.code !== undefined || startsWithActionVerb(s.text))) return true;
+  if (answer.split(/[,;:.!?()\n]/).some((clause) => startsWithActionVerb(clause))) return true;
+  const ws = words(answer);
+  return ws.some((w, i) => i > 0 && ACTION_VERBS.has(w) && INSTRUCTION_LEAD.has(ws[i - 1] ?? ''));
 }
 
 /**
@@ -74,8 +93,8 @@ export function qualityScore(record: QualityInput, redactions: readonly Redactio
     penalize('too_short', `answer has ${answerWords.length} word(s)`);
   }
   if (words(record.task).length < 2) penalize('task_too_short', 'task has fewer than 2 words');
-  if (!answerWords.some((w) => ACTION_VERBS.has(w))) penalize('no_action_verb', 'answer names no action (add, run, set, ...)');
-  if (!SPECIFIC_SIGNALS.some((re) => re.test(answerWithoutPlaceholders))) {
+  if (!hasAction(answerWithoutPlaceholders)) penalize('no_action_verb', 'answer names no action (add, run, set, ...)');
+  if (!SPECIFIC_SIGNALS.some((re) => re.test(answerWithoutPlaceholders)) && !namesDevOpsTerm(answerWithoutPlaceholders)) {
     penalize('no_specifics', 'no tool, command, file or code named');
   }
   const placeholderChars = (answer.match(PLACEHOLDER) ?? []).join('').length;

@@ -9,10 +9,10 @@ import { splitFencedSegments } from './normalize.js';
  */
 export const ACTION_VERBS: ReadonlySet<string> = new Set(
   `add adjust allow annotate apply attach audit back backup block bootstrap build bump cache change check checkout clean
-  clone commit compare configure connect convert copy cordon create define delete deploy describe destroy disable drain
+  clone commit compare configure give connect convert copy cordon create define delete deploy describe destroy disable drain
   edit emit enable encrypt ensure expose export extract fetch fix follow generate grant harden import increase inspect install
   keep label limit lint list lock log login mail make merge notify migrate monitor mount move open patch pin point promote protect
-  provision prune publish pull push put query raise reapply rebuild redeploy reduce refactor register reload remove rename
+  pass provision prune publish pull push put query raise reapply rebuild redeploy reduce reference refactor register reload remove rename
   render replace restart restore restrict retag retry revert review revoke roll rollback rotate route run scale scan schedule
   scope seal select send set setup ship sign split start stop store switch sync tag taint test tighten trigger tune turn
   uncordon uninstall unpin update upgrade upload use validate verify version wait watch wire write`.split(/\s+/),
