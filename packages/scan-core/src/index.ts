@@ -19,3 +19,5 @@ export { buildReport, auditRepository, reportCacheKey, sortFindings, SCAN_CORE_V
 export type { AuditOptions, AuditRequest, AuditPhase, BuildReportInput } from './report.js';
 export { toSarif, toMarkdown, toHtml, escapeHtml } from './formats.js';
 export { renderAuditPage, AUDIT_PAGE_JS, AUDIT_PAGE_CSP } from './page.js';
+export { checkoutCommit } from './checkout.js';
+export type { CheckoutOptions } from './checkout.js';

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
 import { z } from 'zod';
 import {
   AuditReportSchema,
@@ -22,10 +20,8 @@ import {
   type ServiceContext,
   type ServiceDefinition,
 } from '@linkops/shared';
-import { cloneRepository, validateRepoUrl, DEFAULT_ALLOWED_HOSTS } from '@linkops/scan-core';
+import { checkoutCommit, DEFAULT_ALLOWED_HOSTS } from '@linkops/scan-core';
 import { createBundle, generateMigration } from '@linkops/migrate';
-
-const execFileP = promisify(execFile);
 
 const ConfigSchema = z.object({
   AUDIT_ALLOW_LOCAL: envFlag(false),
@@ -98,22 +94,16 @@ const migrationsFor = (ctx: ServiceContext<Config>) => {
 };
 
 /** Checks out the scanned commit so patches apply exactly to what was audited. */
-async function checkoutScannedCommit(ctx: ServiceContext<Config>, report: AuditReport) {
-  const source = await validateRepoUrl(report.repo_url, { allowLocal: ctx.config.AUDIT_ALLOW_LOCAL, allowedHosts: ctx.config.AUDIT_ALLOWED_HOSTS });
+function checkoutScannedCommit(ctx: ServiceContext<Config>, report: AuditReport) {
   const tmpRoot = join(tmpdir(), 'linkops-migrate');
   mkdirSync(tmpRoot, { recursive: true });
-  const clone = await cloneRepository(source, { ref: report.ref, history: false, timeoutMs: ctx.config.AUDIT_CLONE_TIMEOUT_MS, maxBytes: ctx.config.AUDIT_MAX_REPO_BYTES, tmpRoot });
-  if (clone.commit !== report.commit && /^[0-9a-f]{40}$/.test(report.commit)) {
-    const git = (args: string[]) => execFileP('git', ['-C', clone.dir, ...args], { timeout: 60_000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
-    try {
-      await git(['fetch', '--depth', '1', 'origin', report.commit]);
-      await git(['checkout', '--quiet', report.commit]);
-    } catch (err) {
-      await clone.cleanup();
-      throw new Error(`the scanned commit ${report.commit.slice(0, 12)} is no longer reachable: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  return clone;
+  return checkoutCommit(report.repo_url, report.commit, report.ref, {
+    allowLocal: ctx.config.AUDIT_ALLOW_LOCAL,
+    allowedHosts: ctx.config.AUDIT_ALLOWED_HOSTS,
+    tmpRoot,
+    timeoutMs: ctx.config.AUDIT_CLONE_TIMEOUT_MS,
+    maxBytes: ctx.config.AUDIT_MAX_REPO_BYTES,
+  });
 }
 
 export const service: ServiceDefinition<typeof ConfigSchema> = {
