@@ -8,7 +8,7 @@ const envelope = { correlation_id: z.string().min(1).max(200) };
 
 export const MigrateOptionsSchema = z.object({
   registry: z.string().max(300).default('ghcr.io/example'),
-  namespace_prefix: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(40).default(''),
+  namespace_prefix: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'lowercase letters, digits and dashes').max(40).default(''),
   environments: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(30)).min(1).max(10).default(['dev', 'staging', 'prod']),
   layout: z.enum(['helm', 'kustomize']).default('helm'),
   git_repo_url: z.string().max(2048).optional(),
