@@ -26,6 +26,7 @@ export type RepoUrlErrorCode =
   | 'dns_failed'
   | 'local_not_allowed'
   | 'local_not_found'
+  | 'local_not_git'
   | 'invalid_ref';
 
 /** A repository URL (or ref) that must not be cloned; `reason` is safe to show to the user. */
@@ -153,6 +154,10 @@ async function validateLocal(input: string, allowLocal: boolean): Promise<Valida
   }
   const st = await stat(dir).catch(() => null);
   if (!st || !st.isDirectory()) throw new RepoUrlError('local_not_found', 'local repository path is not an existing directory');
+  // Only git repositories (a work tree with .git, or a bare repository): never an arbitrary directory like /etc.
+  const isWorkTree = await stat(path.join(dir, '.git')).then(() => true, () => false);
+  const isBare = !isWorkTree && (await stat(path.join(dir, 'HEAD')).then((s) => s.isFile(), () => false)) && (await stat(path.join(dir, 'objects')).then((s) => s.isDirectory(), () => false));
+  if (!isWorkTree && !isBare) throw new RepoUrlError('local_not_git', 'local path is not a git repository');
   return { kind: 'local', url: dir };
 }
 

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isInternalAddress, RepoUrlError, validateRef, validateRepoUrl } from '../src/index.js';
 import { remove, tempDir } from './helpers.js';
@@ -97,6 +99,12 @@ describe('validateRepoUrl rejects', () => {
     expect(await codeOf('/nonexistent/linkops/repo', o)).toBe('local_not_found');
     expect(await codeOf('file:///etc/passwd', o)).toBe('local_not_found');
   });
+
+  it('refuses local directories that are not git repositories', async () => {
+    const o = { ...opts, allowLocal: true };
+    expect(await codeOf('file:///etc', o)).toBe('local_not_git');
+    expect(await codeOf('/tmp', o)).toBe('local_not_git');
+  });
 });
 
 describe('validateRepoUrl accepts', () => {
@@ -115,8 +123,9 @@ describe('validateRepoUrl accepts', () => {
     expect(await codeOf('https://github.com/a/b', o)).toBe('host_not_allowed');
   });
 
-  it('accepts existing local directories only when allowed', async () => {
+  it('accepts existing local git repositories only when allowed', async () => {
     const o = { ...opts, allowLocal: true };
+    mkdirSync(join(localDir, '.git'), { recursive: true });
     expect(await validateRepoUrl(localDir, o)).toEqual({ kind: 'local', url: localDir });
     expect(await validateRepoUrl(`file://${localDir}`, o)).toEqual({ kind: 'local', url: localDir });
   });

@@ -156,6 +156,22 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
     if (!outcome.ok) return reply.status(outcome.status).send(envelope(outcome.code, outcome.message));
     req.apiKey = outcome.key;
   });
+  // An oversized body gets a clear 413 the client can read: drain what it sends (up to a cap) before
+  // answering, instead of resetting the connection mid-upload.
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const limit = req.routeOptions.bodyLimit ?? config.BODY_LIMIT_BYTES;
+    if (!(declared > limit)) return payload;
+    if (declared <= MAX_DRAIN_BYTES) {
+      await new Promise<void>((resolve) => {
+        payload.on('data', () => undefined);
+        payload.once('end', resolve);
+        payload.once('error', () => resolve());
+        payload.once('close', () => resolve());
+      });
+    }
+    throw new AppError(413, 'payload_too_large', `request body of ${declared} bytes exceeds the ${limit}-byte limit`);
+  });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
@@ -252,6 +268,9 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
     })());
   return { app, ctx, url, stop };
 }
+
+/** Bodies up to this size are read and discarded before a 413; larger ones get the connection closed. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms).unref())]);
