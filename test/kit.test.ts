@@ -211,3 +211,39 @@ describe('readiness follows Redis', () => {
     }
   }, 30_000);
 });
+
+describe('queue UI', () => {
+  it('whis_logic serves bull-board at /admin/queues listing every queue and dead-letter queue, behind the admin key when auth is on', async () => {
+    const token = 'admin-token-for-tests-0123456789';
+    const { hashToken } = await import('@linkops/shared');
+    const keys = JSON.stringify([
+      { name: 'ops', scopes: ['admin'], sha256: hashToken(token) },
+      { name: 'agent', scopes: ['orbs:read'], sha256: hashToken('agent-token-0123456789') },
+    ]);
+    const svc = await startService({ name: 'whis_logic' }, { port: 0, env: { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: uniquePrefix('ui'), LOG_LEVEL: 'silent', AUTH: 'required', API_KEYS: keys } });
+    try {
+      const anon = await fetch(`${svc.url}/admin/queues/api/queues`);
+      expect(anon.status).toBe(401);
+      expect(anon.headers.get('www-authenticate')).toMatch(/Basic/);
+      const agent = await fetch(`${svc.url}/admin/queues/api/queues`, { headers: { authorization: 'Bearer agent-token-0123456789' } });
+      expect(agent.status).toBe(403);
+      const basic = Buffer.from(`ops:${token}`).toString('base64');
+      const ok = await fetch(`${svc.url}/admin/queues/api/queues`, { headers: { authorization: `Basic ${basic}` } });
+      expect(ok.status).toBe(200);
+      const names = ((await ok.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name);
+      expect(names).toEqual(expect.arrayContaining(['audit.scan', 'audit.scan.dlq', 'whis.publish', 'whis.publish.dlq', 'whis.scrape']));
+      const page = await fetch(`${svc.url}/admin/queues`, { headers: { authorization: `Bearer ${token}` } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<html/i);
+      // Operational routes follow the same rules: /health open, /queues needs admin.
+      expect((await fetch(`${svc.url}/health`)).status).toBe(200);
+      expect((await fetch(`${svc.url}/queues`)).status).toBe(401);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('refuses to start in production without API keys', async () => {
+    await expect(startService({ name: 'whis_logic' }, { port: 0, env: { REDIS_URL: testRedisUrl(), NODE_ENV: 'production', LOG_LEVEL: 'silent' } })).rejects.toThrow(/no API keys are configured/);
+  });
+});

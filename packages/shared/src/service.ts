@@ -16,7 +16,7 @@ import { authorize, loadApiKeys, type ApiKey, type Scope } from './auth.js';
 import { correlationIdFrom, createLogger } from './logging.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { QueueKit } from './queue-runtime.js';
-import { QUEUES, type QueueKey } from './queues.js';
+import { ALL_QUEUES, QUEUES, deadLetterName, type QueueKey } from './queues.js';
 import { createProbeRedis, createRedis, pingRedis } from './redis.js';
 import { serviceSpec, type ServiceSpec } from './services.js';
 
@@ -243,6 +243,7 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerOperationalRoutes(app, ctx, probe, ownQueues);
+  if (spec.queueUi) await mountQueueUi(app, queues, authRequired, apiKeys);
   if (def.routes) await app.register(async (scope) => def.routes!(scope as unknown as App, ctx));
   await app.ready();
 
@@ -336,6 +337,33 @@ function registerOperationalRoutes(app: App, ctx: ServiceContext, probe: Redis, 
     let n = 0;
     for (const item of items) if (await ctx.queues.redrive(req.params.name, item.job_id)) n++;
     return { redriven: n };
+  });
+}
+
+/**
+ * bull-board over every queue and dead-letter queue, behind the admin scope when auth is on. Browsers
+ * cannot send bearer headers, so the UI also takes the key as the Basic-auth password.
+ */
+async function mountQueueUi(app: App, queues: QueueKit, authRequired: boolean, apiKeys: ApiKey[]): Promise<void> {
+  const { createBullBoard } = await import('@bull-board/api');
+  const { BullMQAdapter } = await import('@bull-board/api/bullMQAdapter');
+  const { FastifyAdapter } = await import('@bull-board/fastify');
+  const adapter = new FastifyAdapter();
+  adapter.setBasePath('/admin/queues');
+  const names = ALL_QUEUES.flatMap((q) => [q.name, deadLetterName(q.name)]);
+  // The adapter and the API come from separately versioned packages; their interface types differ only nominally.
+  createBullBoard({ queues: names.map((n) => new BullMQAdapter(queues.queue(n))), serverAdapter: adapter as never });
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (req, reply) => {
+      if (!authRequired) return;
+      const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      const header = basic ? `Bearer ${Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').slice(1).join(':')}` : req.headers.authorization;
+      const outcome = authorize(header, apiKeys, 'admin');
+      if (!outcome.ok) {
+        return reply.status(outcome.status).header('www-authenticate', 'Basic realm="linkops queues"').send(envelope(outcome.code, outcome.message));
+      }
+    });
+    await scope.register(adapter.registerPlugin() as never, { prefix: '/admin/queues' });
   });
 }
 

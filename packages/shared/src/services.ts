@@ -14,6 +14,8 @@ export interface ServiceSpec {
   modes: Exclude<Mode, 'all'>[];
   /** Needs the shared data dir volume. */
   needsData: boolean;
+  /** Mounts the queue UI (bull-board) for every queue and dead-letter queue at /admin/queues. */
+  queueUi?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   { name: 'audit_migrate', port: 8004, description: 'Turns an audit report into Helm charts, Dockerfile patches, GitOps layout, Argo CD manifests', consumes: ['auditMigrate'], produces: [], modes: ['daytime'], needsData: true },
   { name: 'whis_smithing', port: 8011, description: 'Turns sanitized knowledge into Orbs and Runes', consumes: ['whisSmith'], produces: ['whisEnhance'], modes: ['nighttime'], needsData: false },
   { name: 'whis_enhance', port: 8012, description: 'Lints, hardens and scores Orbs and Runes', consumes: ['whisEnhance'], produces: ['whisPublish'], modes: ['nighttime'], needsData: false },
-  { name: 'whis_logic', port: 8013, description: 'Serves Orbs and Runes to agents, takes their feedback', consumes: ['whisPublish'], produces: ['whisSmith'], modes: ['daytime', 'nighttime'], needsData: true },
+  { name: 'whis_logic', port: 8013, description: 'Serves Orbs and Runes to agents, takes their feedback', consumes: ['whisPublish'], produces: ['whisSmith'], modes: ['daytime', 'nighttime'], needsData: true, queueUi: true },
   { name: 'whis_webscraper', port: 8014, description: 'Collects external docs as candidate knowledge', consumes: ['whisScrape'], produces: [], modes: ['daytime'], needsData: false },
 ];
 
