@@ -156,7 +156,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
           const cachedId = await ctx.redis.get(`${ctx.config.QUEUE_PREFIX}:scan-cache:${reportCacheKey(job.repo_url, commit, lastEngines)}`);
           const cached = cachedId ? await scans.report(cachedId) : null;
           if (cached) {
-            const report: AuditReport = { ...cached, scan_id, created_at: new Date().toISOString() };
+            const report: AuditReport = { ...cached, scan_id, ref: job.ref, created_at: new Date().toISOString() };
             await writeFileAtomic(scans.reportPath(scan_id), JSON.stringify(report));
             await scans.update(scan_id, { status: 'done', phase: 'report', commit, cached: true, score: report.score });
             scanCounter.inc({ outcome: 'cached' });
@@ -188,7 +188,10 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
           );
           await writeFileAtomic(scans.reportPath(scan_id), JSON.stringify(report));
           lastEngines = report.engines;
-          await ctx.redis.set(`${ctx.config.QUEUE_PREFIX}:scan-cache:${reportCacheKey(job.repo_url, report.commit, report.engines)}`, scan_id, 'EX', 30 * 24 * 3600);
+          // History reports carry findings from old commits: only plain scans are served to later plain requests.
+          if (!job.history) {
+            await ctx.redis.set(`${ctx.config.QUEUE_PREFIX}:scan-cache:${reportCacheKey(job.repo_url, report.commit, report.engines)}`, scan_id, 'EX', 30 * 24 * 3600);
+          }
           await scans.update(scan_id, { status: 'done', phase: 'report', commit: report.commit, score: report.score, files_done: report.inventory.files, files_total: report.inventory.files });
           scanCounter.inc({ outcome: 'done' });
           for (const [sev, n] of Object.entries(report.summary.by_severity)) findingsCounter.inc({ severity: sev }, n);
