@@ -128,10 +128,12 @@ function registerRoutes(app: App, reg: Registry) {
   const tags = ['registry'];
 
   const send = (req: { headers: Record<string, string | string[] | undefined> }, reply: FastifyReply, a: StoredArtifact, raw: boolean) => {
-    const etag = etagFor(a);
+    const etag = representationEtag(a, raw);
     reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept');
+    // Notices go on every answer, 304 included, so an agent revalidating a cached copy still learns of them.
+    if (a.deprecated) reply.header('deprecation', 'true').header('x-linkops-deprecated', headerSafe(a.deprecated.reason));
+    if (a.yanked) reply.header('x-linkops-yanked', headerSafe(a.yanked.reason));
     if (etagMatches(req.headers['if-none-match'] as string | undefined, etag)) return reply.status(304).send();
-    if (a.deprecated) reply.header('deprecation', 'true').header('x-linkops-deprecated', a.deprecated.reason.slice(0, 200));
     if (raw) {
       return reply
         .header('content-type', `${RAW_TYPE[a.meta.kind]}; charset=utf-8`)
@@ -242,13 +244,36 @@ function registerRoutes(app: App, reg: Registry) {
     if (fb.outcome === 'failure' && decision.resmith) {
       // One re-smith per failing version: the job id makes repeated triggers a no-op.
       const record = resmithRecord(artifact, decision.notes);
-      const added = await reg.ctx.redis.set(`${reg.ctx.config.QUEUE_PREFIX}:resmith:${artifact.meta.id}@${artifact.meta.version}`, '1', 'NX');
+      const onceKey = `${reg.ctx.config.QUEUE_PREFIX}:resmith:${artifact.meta.id}@${artifact.meta.version}`;
+      const added = await reg.ctx.redis.set(onceKey, '1', 'NX');
       if (added) {
-        resmith = await reg.ctx.queues.enqueue('whisSmith', { record }, req.id);
+        try {
+          resmith = await reg.ctx.queues.enqueue('whisSmith', { record }, req.id);
+        } catch (err) {
+          // Not enqueued: let the next failure report try again instead of never re-smithing.
+          await reg.ctx.redis.del(onceKey).catch(() => undefined);
+          throw err;
+        }
       }
     }
     return reply.status(202).send({ recorded: true, stats: summary, resmith: resmith ? { job: resmith, reason: decision.reason } : null });
   });
+}
+
+/**
+ * Strong ETag per representation: the file keeps the digest ETag the index lists; the JSON document
+ * (different bytes) gets its own, and either changes once a version is deprecated or yanked, so a
+ * cached copy is revalidated into the notice instead of a silent 304.
+ */
+function representationEtag(a: StoredArtifact, raw: boolean): string {
+  const base = etagFor(a).slice(1, -1);
+  const notices = a.deprecated || a.yanked ? `.n${createHash('sha256').update(JSON.stringify([a.deprecated, a.yanked])).digest('hex').slice(0, 12)}` : '';
+  return `"${base}${raw ? '' : '.json'}${notices}"`;
+}
+
+/** Header values must be visible ASCII: reasons may hold newlines or any Unicode. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 200) || 'see the response body';
 }
 
 /** A synthetic sanitized record that asks smithing to rebuild an artifact's group with the failure notes. */
