@@ -247,3 +247,46 @@ describe('queue UI', () => {
     await expect(startService({ name: 'whis_logic' }, { port: 0, env: { REDIS_URL: testRedisUrl(), NODE_ENV: 'production', LOG_LEVEL: 'silent' } })).rejects.toThrow(/no API keys are configured/);
   });
 });
+
+describe('access control and limits', () => {
+  it('enforces route scopes with hashed keys and rate-limits per key in Redis', async () => {
+    const { hashToken } = await import('@linkops/shared');
+    const keys = JSON.stringify([
+      { name: 'scanner', scopes: ['scan'], sha256: hashToken('scan-token-0123456789') },
+      { name: 'reader', scopes: ['orbs:read'], sha256: hashToken('read-token-0123456789') },
+    ]);
+    const svc = await startService(
+      {
+        name: 'audit_assess',
+        routes(app) {
+          app.post('/needs-scan', { config: { scope: 'scan' } }, async (req) => ({ key: req.apiKey?.name }));
+          app.get('/open', async () => ({ open: true }));
+        },
+      },
+      { port: 0, env: { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: uniquePrefix('auth'), LOG_LEVEL: 'silent', AUTH: 'required', API_KEYS: keys, RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' } },
+    );
+    try {
+      expect((await fetch(`${svc.url}/needs-scan`, { method: 'POST' })).status).toBe(401);
+      expect((await fetch(`${svc.url}/needs-scan`, { method: 'POST', headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+      const wrongScope = await fetch(`${svc.url}/needs-scan`, { method: 'POST', headers: { authorization: 'Bearer read-token-0123456789' } });
+      expect(wrongScope.status).toBe(403);
+      expect(await wrongScope.json()).toMatchObject({ error: { code: 'forbidden' } });
+      const ok = await fetch(`${svc.url}/needs-scan`, { method: 'POST', headers: { authorization: 'Bearer scan-token-0123456789' } });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ key: 'scanner' });
+      // Security headers are on every response.
+      expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+      // The scanner key has used 2 of its 5 requests in the window; the 6th gets a 429 in the envelope.
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await fetch(`${svc.url}/needs-scan`, { method: 'POST', headers: { authorization: 'Bearer scan-token-0123456789' } })).status);
+      expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+      expect(statuses.at(-1)).toBe(429);
+      const limited = await fetch(`${svc.url}/needs-scan`, { method: 'POST', headers: { authorization: 'Bearer scan-token-0123456789' } });
+      expect(await limited.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      // Health stays open and unlimited.
+      for (let i = 0; i < 8; i++) expect((await fetch(`${svc.url}/health`)).status).toBe(200);
+    } finally {
+      await svc.stop();
+    }
+  });
+});

@@ -228,10 +228,8 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
       return m ? `key:${m[1]!.slice(0, 12)}` : `ip:${req.ip}`;
     },
     allowList: (req) => ['/health', '/ready', '/metrics'].includes(req.url.split('?')[0] ?? ''),
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: ctx.statusCode,
-      ...envelope('rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`, { limit: ctx.max }),
-    }),
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError(ctx.statusCode, 'rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`, { limit: ctx.max }) as unknown as object,
   });
 
   await app.register(swagger, {
