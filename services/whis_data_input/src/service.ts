@@ -17,6 +17,7 @@ import {
   type BaseConfig,
 } from '@linkops/shared';
 import { normalizeSubmission, needsReview } from '@linkops/whis';
+import { decodeUtf8, parseJsonStrict } from './body.js';
 
 const ConfigSchema = z.object({
   /** Submissions below this confidence wait for a human in the review queue. */
@@ -34,6 +35,14 @@ interface OutboxEntry {
   reason?: string;
   correlation_id: string;
   received_ms: number;
+}
+
+/** One parsed JSONL line, with its line number for error messages. */
+class JsonlLine {
+  constructor(
+    readonly line: number,
+    readonly value: unknown,
+  ) {}
 }
 
 const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a record id') });
@@ -154,19 +163,33 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
     },
   );
 
-  // JSONL batches arrive as text; JSON arrays through the normal parser.
-  app.addContentTypeParser(['application/x-ndjson', 'application/jsonl', 'text/plain'], { parseAs: 'string', bodyLimit: ctx.config.BATCH_MAX_BYTES }, (_req, body, done) => {
-    const lines = String(body).split('\n').map((l) => l.trim()).filter(Boolean);
-    const out: unknown[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      try {
-        out.push(JSON.parse(lines[i]!));
-      } catch {
-        done(validationFailed([{ field: `line ${i + 1}`, reason: 'not valid JSON' }]), undefined);
-        return;
-      }
+  // JSON bodies: strict UTF-8, bounded depth, no prototype keys (the kit's default parser 500s on 10k-deep trees).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonStrict(decodeUtf8(body as Buffer, 'body'), 'body'));
+    } catch (err) {
+      done(err as Error, undefined);
     }
-    done(null, out);
+  });
+  // JSONL batches arrive as text, one JSON object a line; errors name the line.
+  app.addContentTypeParser(['application/x-ndjson', 'application/jsonl', 'text/plain'], { parseAs: 'buffer', bodyLimit: ctx.config.BATCH_MAX_BYTES }, (_req, body, done) => {
+    try {
+      const lines = (body as Buffer).toString('latin1').split('\n');
+      const out: unknown[] = [];
+      let offset = 0;
+      for (let i = 0; i < lines.length; i++) {
+        const raw = (body as Buffer).subarray(offset, offset + lines[i]!.length);
+        offset += lines[i]!.length + 1;
+        const where = `line ${i + 1}`;
+        const text = decodeUtf8(raw, where).trim();
+        if (text === '') continue;
+        out.push(new JsonlLine(i + 1, parseJsonStrict(text, where)));
+      }
+      done(null, out);
+    } catch (err) {
+      done(err as Error, undefined);
+    }
   });
 
   app.post(
@@ -181,9 +204,11 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
       const parsed: Array<{ sub: z.infer<typeof SubmissionSchema> }> = [];
       const problems: Array<{ field: string; reason: string }> = [];
       items.forEach((item, i) => {
-        const r = SubmissionSchema.safeParse(item);
+        // JSONL items carry their line number, so problems name the line the client wrote.
+        const where = item instanceof JsonlLine ? `line ${item.line}` : `[${i}]`;
+        const r = SubmissionSchema.safeParse(item instanceof JsonlLine ? item.value : item);
         if (r.success) parsed.push({ sub: r.data });
-        else problems.push(...zodProblems(r.error.issues, `[${i}]`));
+        else problems.push(...zodProblems(r.error.issues, where));
       });
       if (problems.length) throw validationFailed(problems.slice(0, 100));
       const results = await intake.accept(parsed, req.id);

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   JourneyStore,
   TrainingRecordSchema,
+  validationFailed,
+  zodProblems,
   SubmissionSchema,
   type App,
   type BaseConfig,
@@ -17,6 +20,7 @@ import {
   normalizeSubmission,
   sanitizeRecord,
 } from '@linkops/whis';
+import { decodeUtf8, parseJsonStrict } from './body.js';
 
 const ConfigSchema = z.object({
   WHIS_QUALITY_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_QUALITY_THRESHOLD),
@@ -45,16 +49,42 @@ class DedupIndex {
     if (exact && exact !== r.id) return { id: exact, similarity: 1, exact: true };
     const sig = minhashSignature(this.text(r));
     const bands = lshBandKeys(sig);
+    const members = await this.ctx.redis.pipeline(bands.map((b) => ['smembers', `${this.prefix}:lsh:${b}`])).exec();
     const candidates = new Set<string>();
-    for (const b of bands) for (const id of await this.ctx.redis.smembers(`${this.prefix}:lsh:${b}`)) if (id !== r.id) candidates.add(id);
+    for (const [err, ids] of members ?? []) {
+      if (err) throw err;
+      for (const id of ids as string[]) if (id !== r.id) candidates.add(id);
+    }
+    if (candidates.size === 0) return null;
+    const ids = [...candidates];
+    const sigs = await this.ctx.redis.mget(ids.map((id) => `${this.prefix}:sig:${id}`));
     let best: { id: string; similarity: number; exact: boolean } | null = null;
-    for (const id of candidates) {
-      const raw = await this.ctx.redis.get(`${this.prefix}:sig:${id}`);
-      if (!raw) continue;
+    ids.forEach((id, i) => {
+      const raw = sigs[i];
+      if (!raw) return;
       const sim = estimateJaccard(sig, raw.split(',').map(Number));
       if (sim >= this.ctx.config.WHIS_NEAR_DUPLICATE_THRESHOLD && (!best || sim > best.similarity)) best = { id, similarity: sim, exact: false };
-    }
+    });
     return best;
+  }
+
+  /**
+   * Runs find-then-add under one Redis lock: without it two near-duplicates handled at the same time
+   * (two workers, or two replicas) both miss each other and both go on as originals.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const key = `${this.prefix}:lock`;
+    const token = randomUUID();
+    const deadline = Date.now() + 30_000;
+    while ((await this.ctx.redis.set(key, token, 'PX', 10_000, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new Error('dedup lock not acquired within 30 s');
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.ctx.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, key, token);
+    }
   }
 
   async add(r: SanitizedRecord): Promise<void> {
@@ -89,7 +119,11 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
           await journeys.record(record.id, { stage: 'rejected', service: 'whis_sanitize', reason: result.reasons.join('; '), detail: { quality: s.quality.score } });
           return { status: 'rejected' };
         }
-        const dup = await dedup.find(s);
+        const dup = await dedup.exclusive(async () => {
+          const found = await dedup.find(s);
+          if (!found) await dedup.add(s);
+          return found;
+        });
         if (dup) {
           await dedup.linkVariant(dup.id, record.id);
           await journeys.record(record.id, {
@@ -100,7 +134,6 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
           });
           return { status: 'variant', variant_of: dup.id };
         }
-        await dedup.add(s);
         await journeys.record(record.id, {
           stage: 'sanitized',
           service: 'whis_sanitize',
@@ -115,18 +148,28 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
 };
 
 function registerPreview(app: App, ctx: ServiceContext<Config>, dedup: DedupIndex) {
+  // JSON bodies: strict UTF-8, bounded depth, no prototype keys (the default parser 500s on 10k-deep trees).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonStrict(decodeUtf8(body as Buffer, 'body'), 'body'));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   app.post(
     '/sanitize',
     { config: { scope: 'data:write' },
       schema: {
         tags: ['sanitize'],
         summary: 'Preview what sanitizing would do to a pair (nothing is stored)',
-        body: z.union([z.object({ record: TrainingRecordSchema }), SubmissionSchema]),
+        // Either a submission ({task, answer|solution, ...}) or {record: TrainingRecord}. Validated in the
+        // handler against the one the body is meant to be, so errors name the field (a union says only "Invalid input").
+        body: z.record(z.string(), z.unknown()).describe('A submission ({task, answer|solution, ...}) or {record: TrainingRecord}'),
       },
     },
     async (req) => {
-      const body = req.body as { record?: z.infer<typeof TrainingRecordSchema> } & z.infer<typeof SubmissionSchema>;
-      const record = body.record ?? normalizeSubmission(body, new Date());
+      const record = previewRecord(req.body);
       const result = sanitizeRecord(record, { qualityThreshold: ctx.config.WHIS_QUALITY_THRESHOLD });
       let duplicate_of: unknown = null;
       try {
@@ -137,4 +180,16 @@ function registerPreview(app: App, ctx: ServiceContext<Config>, dedup: DedupInde
       return { status: result.status, reasons: result.reasons, sanitized: result.sanitized, duplicate_of };
     },
   );
+}
+
+/** The record a preview body describes: {record} is checked as a stored record, anything else as a submission. */
+function previewRecord(body: Record<string, unknown>): z.infer<typeof TrainingRecordSchema> {
+  if ('record' in body) {
+    const r = z.object({ record: TrainingRecordSchema }).strict().safeParse(body);
+    if (!r.success) throw validationFailed(zodProblems(r.error.issues, 'body'));
+    return r.data.record;
+  }
+  const r = SubmissionSchema.safeParse(body);
+  if (!r.success) throw validationFailed(zodProblems(r.error.issues, 'body'));
+  return normalizeSubmission(r.data, new Date());
 }
