@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ArtifactSchema, JourneyStore, SanitizedRecordSchema, type Artifact, type BaseConfig, type ServiceDefinition } from '@linkops/shared';
+import { ArtifactSchema, JourneyStore, SanitizedRecordSchema, type Artifact, type SanitizedRecord, type BaseConfig, type ServiceDefinition } from '@linkops/shared';
 import { previewSmith, smithWithChanges, toPlatform, toTopic } from '@linkops/forge';
 
 const ConfigSchema = z.object({
@@ -30,7 +30,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
         const listKey = `${p}:group:${group}`;
         // Keep the group's recent records (by id) so re-smithing a group sees all of its knowledge.
         const existing = (await ctx.redis.lrange(listKey, 0, -1)).map((r) => SanitizedRecordSchema.parse(JSON.parse(r)));
-        const records = [...existing.filter((r) => r.id !== record.id), record].slice(-ctx.config.SMITH_GROUP_WINDOW);
+        const records = groupWith(existing, record, ctx.config.SMITH_GROUP_WINDOW);
         const prevRaw = await ctx.redis.get(`${p}:prev:${group}`);
         const previous = prevRaw ? PreviousSchema.parse(JSON.parse(prevRaw)) : undefined;
         const result = smithWithChanges(records, previous ? { orb: previous.orb, rune: previous.rune } : undefined);
@@ -58,4 +58,20 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
     );
   },
 };
+/**
+ * The group's records after `record` arrives. A re-smith request from whis_logic (agent failures:
+ * feedback_context, no steps of its own) adds its notes to the group's knowledge instead of joining
+ * as a record: its text is the artifact's own description, and reading steps out of it would invent
+ * new steps (a spurious minor version) where a patch carrying the failure notes is wanted.
+ */
+function groupWith(existing: SanitizedRecord[], record: SanitizedRecord, window: number): SanitizedRecord[] {
+  const notes = record.feedback_context ?? [];
+  if (record.steps.length === 0 && notes.length > 0 && existing.length > 0) {
+    const last = existing[existing.length - 1]!;
+    const merged = [...new Set([...(last.feedback_context ?? []), ...notes])];
+    return [...existing.slice(0, -1), { ...last, feedback_context: merged }].slice(-window);
+  }
+  return [...existing.filter((r) => r.id !== record.id), record].slice(-window);
+}
+
 export type SmithConfig = z.infer<typeof ConfigSchema> & BaseConfig;
