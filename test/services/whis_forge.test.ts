@@ -76,7 +76,7 @@ describe('smithing -> enhance -> publish, three services in-process', () => {
     for (const name of ['whis.enhance', 'whis.publish']) {
       await waitFor(async () => {
         const c = await smith.ctx.queues.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed');
-        return c.waiting + c.active + c.delayed === 0 && c.failed === 0;
+        return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0 && (c.failed ?? 0) === 0;
       }, 20_000);
     }
     return (job?.returnvalue ?? {}) as { artifacts?: string[] };
@@ -205,7 +205,7 @@ describe('smithing -> enhance -> publish, three services in-process', () => {
     expect(review.findings.some((f) => f.includes('critical'))).toBe(true);
     expect(review.record_ids).toEqual(['rec-forge-broken']);
     const pubCounts = await enh.ctx.queues.queue('whis.publish').getJobCounts('waiting', 'active', 'delayed');
-    expect(pubCounts.waiting + pubCounts.active + pubCounts.delayed).toBe(0);
+    expect((pubCounts.waiting ?? 0) + (pubCounts.active ?? 0) + (pubCounts.delayed ?? 0)).toBe(0);
     expect((await fetch(`${reg.url}/orbs/${orb.meta.id}`)).status).toBe(404);
   });
 });
