@@ -51,6 +51,8 @@ export async function bootFleet(opts: { redisUrl: string; env?: Record<string, s
         DATA_DIR: dataDir,
         QUEUE_PREFIX: prefix,
         LOG_LEVEL: 'info',
+        // vitest sets MODE=test for its own use; the services' MODE means something else.
+        MODE: 'all',
         DATA_INPUT_URL: urls.whis_data_input ?? 'http://127.0.0.1:8001',
         ...opts.env,
       },
