@@ -11,6 +11,8 @@ const ConfigSchema = z.object({
   DATA_INPUT_URL: z.string().url().default('http://127.0.0.1:8001'),
   SCRAPER_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.3),
   SCRAPER_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** Minimum gap between two requests to one host (robots.txt Crawl-delay can only raise it). */
+  SCRAPER_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** JSON file with [{urls, max_depth, max_pages, same_host_only}] crawled on a schedule in nighttime mode. */
   SCRAPER_SCHEDULE_FILE: z.string().optional(),
   SCRAPER_SCHEDULE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
@@ -40,25 +42,30 @@ interface ScrapeState {
 
 const ScheduleSchema = z.array(ScrapeBody);
 
+/** Candidates per POST /data/batch (whis_data_input caps a batch; a big crawl goes in several). */
+const SUBMIT_CHUNK = 200;
+
 async function submitCandidates(ctx: ServiceContext<Config>, candidates: Candidate[], correlationId: string): Promise<number> {
-  if (candidates.length === 0) return 0;
-  const body = candidates.map((c) => ({
-    task: c.task.slice(0, 20_000),
-    answer: c.answer.slice(0, 100_000),
-    source: 'webscraper',
-    source_url: c.source_url,
-    confidence: ctx.config.SCRAPER_CONFIDENCE,
-    tags: ['scraped'],
-  }));
-  const res = await fetch(`${ctx.config.DATA_INPUT_URL}/data/batch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-request-id': correlationId },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (!res.ok) throw new Error(`whis_data_input answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-  const out = (await res.json()) as { accepted: number };
-  return out.accepted;
+  let accepted = 0;
+  for (let i = 0; i < candidates.length; i += SUBMIT_CHUNK) {
+    const body = candidates.slice(i, i + SUBMIT_CHUNK).map((c) => ({
+      task: c.task.slice(0, 20_000),
+      answer: c.answer.slice(0, 100_000),
+      source: 'webscraper',
+      source_url: c.source_url,
+      confidence: ctx.config.SCRAPER_CONFIDENCE,
+      tags: ['scraped'],
+    }));
+    const res = await fetch(`${ctx.config.DATA_INPUT_URL}/data/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': correlationId },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!res.ok) throw new Error(`whis_data_input answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    accepted += ((await res.json()) as { accepted: number }).accepted;
+  }
+  return accepted;
 }
 
 export const service: ServiceDefinition<typeof ConfigSchema> = {
@@ -69,7 +76,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   },
   workers(ctx) {
     const key = (id: string) => `${ctx.config.QUEUE_PREFIX}:scrape:${id}`;
-    const robots = new RobotsCache({ fetch: { allowedHosts: ctx.config.SCRAPER_ALLOWED_HOSTS, maxBytes: 512 * 1024 } });
+    const robots = new RobotsCache({ fetch: { allowedHosts: ctx.config.SCRAPER_ALLOWED_HOSTS, maxBytes: 512 * 1024 }, minIntervalMs: ctx.config.SCRAPER_MIN_INTERVAL_MS });
     ctx.queues.work('whisScrape', async (job, jc) => {
       const load = async () => JSON.parse((await ctx.redis.get(key(job.scrape_id))) ?? 'null') as ScrapeState | null;
       const state: ScrapeState = (await load()) ?? {
@@ -83,7 +90,10 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
         updated_at: new Date().toISOString(),
       };
       const save = () => ctx.redis.set(key(job.scrape_id), JSON.stringify({ ...state, updated_at: new Date().toISOString() }), 'EX', 7 * 24 * 3600);
+      // A retried job starts its page list afresh instead of appending to the failed attempt's.
       state.status = 'running';
+      state.pages = [];
+      delete state.reason;
       await save();
       try {
         const result = await crawl(job, {
