@@ -254,10 +254,14 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, scans: Scans) {
     let repo;
     let ref: string | null = null;
     try {
-      repo = await validateRepoUrl(body.repo_url, { allowLocal: ctx.config.AUDIT_ALLOW_LOCAL, allowedHosts: ctx.config.AUDIT_ALLOWED_HOSTS });
+      // The ref first: it is checked offline, the URL may need DNS.
       ref = body.ref ? validateRef(body.ref) : null;
+      repo = await validateRepoUrl(body.repo_url, { allowLocal: ctx.config.AUDIT_ALLOW_LOCAL, allowedHosts: ctx.config.AUDIT_ALLOWED_HOSTS });
     } catch (err) {
-      if (err instanceof RepoUrlError) throw badRequest(err.message, { field: body.ref && err.code === 'invalid_ref' ? 'body.ref' : 'body.repo_url', reason: err.message, code: err.code });
+      if (err instanceof RepoUrlError) {
+        const field = err.code === 'invalid_ref' ? 'body.ref' : 'body.repo_url';
+        throw badRequest(`${field}: ${err.reason}`, { field, reason: err.reason, code: err.code });
+      }
       throw err;
     }
     const scan_id = newScanId();

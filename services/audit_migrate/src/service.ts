@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -30,6 +29,9 @@ const ConfigSchema = z.object({
   AUDIT_MAX_REPO_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
 });
 type Config = z.infer<typeof ConfigSchema> & BaseConfig;
+
+/** Repository files the generator reads are small text (Dockerfiles, manifests, workflows). */
+const MAX_REPO_FILE_BYTES = 2 * 1024 * 1024;
 
 const MigrationIdParams = z.object({ id: z.string().regex(/^mig_[a-z0-9]{10,40}$/, 'not a migration id') });
 const MigrateBody = z
@@ -122,10 +124,16 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
         if (!report) throw new Error(`no report for scan ${job.scan_id}`);
         const clone = await checkoutScannedCommit(ctx, report);
         try {
+          const root = realpathSync(clone.dir);
+          // Paths come from the report (which a caller may post): never leave the checkout, and never
+          // follow a symlink the repository planted (a Dockerfile -> /etc/passwd would end up in the patch).
           const readRepoFile = (rel: string): string | null => {
-            const p = resolve(clone.dir, rel);
-            if (!p.startsWith(resolve(clone.dir) + sep)) return null;
+            const p = resolve(root, rel);
+            if (!p.startsWith(root + sep)) return null;
             try {
+              if (realpathSync(p) !== p) return null;
+              const st = lstatSync(p);
+              if (!st.isFile() || st.size > MAX_REPO_FILE_BYTES) return null;
               return readFileSync(p, 'utf8');
             } catch {
               return null;
