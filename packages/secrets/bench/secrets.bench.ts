@@ -14,7 +14,7 @@ import { isGloballyAllowlisted, scanText } from '../src/index.js';
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const PNPM = join(ROOT, 'node_modules/.pnpm');
 const CORPUS_CAP = 60 * 1024 * 1024;
-const SECRETLINT_BUDGET_MS = 60_000;
+const SECRETLINT_BUDGET_MS = 45_000;
 const TEXT_EXT = /\.(?:js|mjs|cjs|ts|mts|cts|json|md|ya?ml|txt|env|sh|py|rb|go|toml|ini|cfg|html|css)$/;
 
 interface BenchFile { path: string; content: string; bytes: number }
@@ -34,7 +34,7 @@ function collectCorpus(): BenchFile[] {
       if (e.isDirectory()) walk(full);
       else if (e.isFile() && TEXT_EXT.test(e.name)) {
         const size = statSync(full).size;
-        if (size === 0 || size > 1024 * 1024) continue;
+        if (size === 0 || size > 256 * 1024) continue;
         // Same relative path for both tools, without the node_modules segments our walker would skip.
         const path = `corpus/${relative(PNPM, full).replace(/node_modules\//g, 'nm/')}`;
         if (isGloballyAllowlisted(path)) continue;

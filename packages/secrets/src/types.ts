@@ -39,6 +39,8 @@ export interface SecretRule {
   multiline?: boolean;
   /** The rule applies only to files whose whole text matches this (e.g. Kubernetes `kind: Secret`). */
   fileRequires?: RegExp;
+  /** A literal that `fileRequires` needs (cheap `includes` check before the regex). */
+  fileRequiresLiteral?: string;
   /** Path the vector test uses for this rule's positives/negatives (default `sample.env`). */
   samplePath?: string;
   /** Generic rules yield to provider rules that overlap them; they also get stricter placeholder checks. */

@@ -22,7 +22,7 @@ function connRule(id: string, description: string, schemes: string, keywords: st
     regex: urlWithPassword(schemes),
     keywords,
     entropy: 2.5,
-    allowlist: { regexes: [defaultPassword] },
+    allowlist: { regexes: [defaultPassword], stopwords: ['password', 'passwd', 'secret'] },
     gitleaks,
     secretlint: '@secretlint/secretlint-rule-database-connection-string',
     positives: samples.flatMap((s, i) => (i === 0 ? inSyntaxes('DATABASE_URL', s) : [s])),
@@ -135,7 +135,8 @@ export const kubernetesRules: SecretRule[] = [
     severity: 'high',
     regex: /^[ \t]+["']?[\w.-]{1,100}["']?:[ \t]*["']?(?<secret>[A-Za-z0-9+/]{12}[A-Za-z0-9+/]*={0,2})["']?,?[ \t]*\r?$/,
     keywords: [],
-    fileRequires: /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?Secret["']?[ \t]*,?\r?$/m,
+    fileRequires: /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?Secret\b/m,
+    fileRequiresLiteral: 'Secret',
     entropy: 3.2,
     samplePath: 'k8s/secret.yaml',
     remediation: 'Do not commit Secret manifests with values: use Sealed Secrets, SOPS, External Secrets or the CSI secret store, and rotate the exposed values.',
@@ -153,17 +154,18 @@ export const kubernetesRules: SecretRule[] = [
 ];
 
 /** Values in generic assignments that are never secrets: numbers, versions, booleans, words. */
-const GENERIC_NOISE = [/^[\d.:_-]+$/, /^v?\d+\.\d+/, /^[a-z]+$/i, /^[a-z_]+\(/i];
+const GENERIC_NOISE = [/^[\d.:_-]+$/, /^v?\d+\.\d+/, /^[^0-9]*$/, /^[a-z_]+\(/i];
 
 export const genericRules: SecretRule[] = [
   rule({
     id: 'generic-password',
     description: 'Hard-coded password',
     severity: 'high',
-    regex: /(?:password|passwd|passphrase|_pwd|db_pass|_pass)[\w.-]{0,25}["'\x60]?[ \t]{0,3}(?:=|:=|:|=>|\?=)[ \t]{0,3}(?:["'\x60](?<secret>[^"'\x60\s\\]{8,200})["'\x60]|(?<secret2>[^"'\x60\s\\#;,()[\]{}<>]{8,200}))(?=[\s,;)}\]#]|$)/i,
+    regex: /(?:password|passwd|passphrase|_pwd|db_pass|_pass)[\w.-]{0,25}["'\x60]?[ \t]{0,3}(?:=|:=|:|=>|\?=)[ \t]{0,3}(?:["'\x60](?<secret>[^"'\x60\s\\]{8,200})["'\x60]|(?<secret2>[^"'\x60\s\\#;,()[\]{}<>]{8,200})(?=[ \t]*(?:#|\r?$)))/i,
     keywords: ['password', 'passwd', 'passphrase', '_pwd', '_pass'],
     entropy: 3,
     generic: true,
+    allowlist: { regexes: [/^[^0-9]*$/] },
     gitleaks: 'generic-api-key',
     positives: [...inSyntaxes('DB_PASSWORD', dbPassword), 'spring.datasource.password=Tr0ub4dor&3xK9', `ADMIN_PASSWORD=${sample('admin-pw', 16, ALNUM)}`],
     negatives: [
@@ -177,7 +179,7 @@ export const genericRules: SecretRule[] = [
     id: 'generic-api-key',
     description: 'Hard-coded secret, token or API key',
     severity: 'medium',
-    regex: /(?:secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|bearer)[\w.-]{0,25}["'\x60]?[ \t]{0,3}(?:=|:=|:|=>|\?=)[ \t]{0,3}(?:["'\x60](?<secret>[A-Za-z0-9+/=_.~!@#$%^&*-]{16,200})["'\x60]|(?<secret2>[A-Za-z0-9+/=_.~!@#$%^&*-]{16,200}))(?=[\s,;)}\]#]|$)/i,
+    regex: /(?:secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|bearer)[\w.-]{0,25}["'\x60]?[ \t]{0,3}(?:=|:=|:|=>|\?=)[ \t]{0,3}(?:["'\x60](?<secret>[A-Za-z0-9+/=_.~!@#$%^&*-]{16,200})["'\x60]|(?<secret2>[A-Za-z0-9+/=_.~!@$%^&*-]{16,200})(?=[ \t]*(?:#|\r?$)))/i,
     keywords: ['secret', 'token', 'api_key', 'api-key', 'api.key', 'apikey', 'access_key', 'accesskey', 'auth_key', 'authkey', 'private_key', 'privatekey', 'client_secret', 'credential', 'bearer'],
     entropy: 3.7,
     generic: true,

@@ -9,7 +9,7 @@ export const registryRules: SecretRule[] = [
     id: 'npmrc-auth-token',
     description: 'Registry auth token in .npmrc',
     severity: 'critical',
-    regex: /\/\/[\w.:/-]{1,100}\/:_auth(?:Token)?[ \t]*=[ \t]*["']?([A-Za-z0-9_.+/=-]{20}[A-Za-z0-9_.+/=-]*)/i,
+    regex: /\/\/[\w.-]+(?::\d+)?(?:\/[\w.-]+)*\/:_auth(?:Token)?[ \t]*=[ \t]*["']?([A-Za-z0-9_.+/=-]+)/,
     keywords: [':_auth'],
     entropy: 3.5,
     secretlint: '@secretlint/secretlint-rule-npm',
@@ -31,6 +31,7 @@ export const registryRules: SecretRule[] = [
     regex: /"auth"[ \t]*:[ \t]*"([A-Za-z0-9+/]{16}[A-Za-z0-9+/]*={0,2})"/,
     keywords: ['"auth"'],
     fileRequires: /"auths"\s*:/,
+    fileRequiresLiteral: '"auths"',
     entropy: 3.5,
     samplePath: '.docker/config.json',
     positives: [
