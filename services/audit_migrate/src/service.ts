@@ -19,7 +19,7 @@ import {
   type ServiceContext,
   type ServiceDefinition,
 } from '@linkops/shared';
-import { checkoutCommit, DEFAULT_ALLOWED_HOSTS } from '@linkops/scan-core';
+import { checkoutCommit, DEFAULT_ALLOWED_HOSTS, RepoUrlError, validateRef, validateRepoUrl } from '@linkops/scan-core';
 import { createBundle, generateMigration } from '@linkops/migrate';
 
 const ConfigSchema = z.object({
@@ -156,11 +156,33 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   },
 };
 
+/**
+ * A posted report names what the worker will clone: refuse, before queueing, a location or ref the
+ * audit service itself would refuse (so the caller gets a 400 naming the field, not a failed job).
+ */
+async function checkPostedReport(ctx: ServiceContext<Config>, report: AuditReport): Promise<void> {
+  const problem = (field: string, reason: string, code: string) => badRequest(`${field}: ${reason}`, { field, reason, code });
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(report.commit)) throw problem('body.report.commit', 'must be a full commit hash', 'invalid_commit');
+  try {
+    if (report.ref !== null) validateRef(report.ref);
+  } catch (err) {
+    if (err instanceof RepoUrlError) throw problem('body.report.ref', err.reason, err.code);
+    throw err;
+  }
+  try {
+    await validateRepoUrl(report.repo_url, { allowLocal: ctx.config.AUDIT_ALLOW_LOCAL, allowedHosts: ctx.config.AUDIT_ALLOWED_HOSTS });
+  } catch (err) {
+    if (err instanceof RepoUrlError) throw problem('body.report.repo_url', err.reason, err.code);
+    throw err;
+  }
+}
+
 function registerRoutes(app: App, ctx: ServiceContext<Config>, migrations: Migrations) {
   const tags = ['migrate'];
   app.post('/migrate', { config: { scope: 'migrate' }, schema: { tags, summary: 'Generate Helm charts, Dockerfile patches, GitOps layout and Argo CD manifests from an audit', body: MigrateBody } }, async (req, reply) => {
     const { scan_id, report, options } = req.body;
     if (scan_id && !(await migrations.scanReport(scan_id))) throw badRequest(`scan ${scan_id} has no finished report`, { field: 'body.scan_id', reason: 'unknown or unfinished scan' });
+    if (report) await checkPostedReport(ctx, report);
     const migration_id = `mig_${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
     const now = new Date().toISOString();
     await migrations.put({ migration_id, status: 'queued', ...(scan_id ? { scan_id } : {}), created_at: now, updated_at: now });
