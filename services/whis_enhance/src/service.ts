@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ArtifactKindSchema, JourneyStore, type ServiceDefinition } from '@linkops/shared';
+import { registerStrictJson } from './json-body.js';
 import { DEFAULT_ENHANCE_THRESHOLD, enhanceArtifact, enhanceContent } from '@linkops/forge';
 
 const ConfigSchema = z.object({
@@ -12,6 +13,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   name: 'whis_enhance',
   configSchema: ConfigSchema,
   routes(app, ctx) {
+    registerStrictJson(app);
     app.post(
       '/enhance',
       { config: { scope: 'data:write' },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import {
   FeedbackSchema,
   JourneyStore,
-  badRequest,
+  AppError,
   notFound,
   type App,
   type ArtifactKind,
@@ -19,12 +19,15 @@ import {
   FeedbackLog,
   FeedbackStats,
   assertValidId,
+  assertValidVersion,
+  InvalidRangeError,
   etagFor,
   etagMatches,
   shouldResmith,
   type StoredArtifact,
 } from '@linkops/registry';
 import { createHash } from 'node:crypto';
+import { registerStrictJson } from './json-body.js';
 
 const ConfigSchema = z.object({
   RESMITH_MIN_FAILURES: z.coerce.number().int().min(1).default(3),
@@ -72,6 +75,7 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   name: 'whis_logic',
   configSchema: ConfigSchema,
   async routes(app, ctx) {
+    registerStrictJson(app);
     const reg = new Registry(ctx);
     await reg.refresh();
     // Every replica reloads when any replica publishes, so a publish is visible everywhere within a second.
@@ -108,11 +112,33 @@ function kindOf(url: string): ArtifactKind {
   return url.startsWith('/runes') ? 'rune' : 'orb';
 }
 
-function validId(id: string): string {
+/** Resolves a version or range; a malformed range is a 400 naming the field it came from. */
+function resolveIn(store: ArtifactStore, kind: ArtifactKind, id: string, range: string, field: string): StoredArtifact | undefined {
   try {
-    assertValidId(id);
+    return store.resolve(kind, id, range);
   } catch (err) {
-    throw badRequest((err as Error).message);
+    if (err instanceof InvalidRangeError) throw new AppError(400, 'invalid_range', `${field}: ${err.message}`, [{ field, reason: err.message }]);
+    throw err;
+  }
+}
+
+function validVersion(version: string, field = 'params.version'): string {
+  try {
+    assertValidVersion(version);
+  } catch (err) {
+    const reason = (err as Error).message;
+    throw new AppError(400, 'invalid_version', `${field}: ${reason}`, [{ field, reason }]);
+  }
+  return version;
+}
+
+/** 400 invalid_id naming the field, before an id gets anywhere near a file path. */
+function validId(id: string, field = 'params.id', kind?: ArtifactKind): string {
+  try {
+    assertValidId(id, kind);
+  } catch (err) {
+    const reason = (err as Error).message;
+    throw new AppError(400, 'invalid_id', `${field}: ${reason}`, [{ field, reason }]);
   }
   return id;
 }
@@ -150,17 +176,17 @@ function registerRoutes(app: App, reg: Registry) {
       return { items: r.items, total: r.total, offset: req.query.offset, limit: req.query.limit };
     });
     app.get(`${prefix}/:id`, { config: { scope: 'orbs:read' }, schema: { tags, summary: `Latest stable ${kind} (Accept: ${RAW_TYPE[kind]} for the file)`, params: IdParams } }, async (req, reply) => {
-      const a = store.get(kind, validId(req.params.id));
+      const a = store.get(kind, validId(req.params.id, 'params.id', kind));
       if (!a) throw notFound(`${kind} ${req.params.id}`);
       return send(req, reply, a, wantsRaw(req.headers.accept, kind));
     });
     app.get(`${prefix}/:id/raw`, { config: { scope: 'orbs:read' }, schema: { tags, summary: `Latest stable ${kind} file`, params: IdParams } }, async (req, reply) => {
-      const a = store.get(kind, validId(req.params.id));
+      const a = store.get(kind, validId(req.params.id, 'params.id', kind));
       if (!a) throw notFound(`${kind} ${req.params.id}`);
       return send(req, reply, a, true);
     });
     app.get(`${prefix}/:id/versions`, { config: { scope: 'orbs:read' }, schema: { tags, summary: `Every version of a ${kind}`, params: IdParams } }, async (req) => {
-      const versions = store.versions(kind, validId(req.params.id));
+      const versions = store.versions(kind, validId(req.params.id, 'params.id', kind));
       if (versions.length === 0) throw notFound(`${kind} ${req.params.id}`);
       return { id: req.params.id, versions };
     });
@@ -168,13 +194,13 @@ function registerRoutes(app: App, reg: Registry) {
       `${prefix}/:id/versions/:range`,
       { config: { scope: 'orbs:read' }, schema: { tags, summary: 'Resolve an exact version or a semver range (1, ^1.2, ~1.2.3)', params: IdParams.extend({ range: z.string().min(1).max(100) }) } },
       async (req, reply) => {
-        const a = store.resolve(kind, validId(req.params.id), req.params.range);
+        const a = resolveIn(store, kind, validId(req.params.id, 'params.id', kind), req.params.range, 'params.range');
         if (!a) throw notFound(`${kind} ${req.params.id} matching ${req.params.range}`);
         return send(req, reply, a, wantsRaw(req.headers.accept, kind));
       },
     );
     app.get(`${prefix}/:id/stats`, { config: { scope: 'orbs:read' }, schema: { tags: ['feedback'], summary: 'Uses, success rate and trend', params: IdParams } }, async (req) => {
-      const id = validId(req.params.id);
+      const id = validId(req.params.id, 'params.id', kind);
       if (store.versions(kind, id).length === 0) throw notFound(`${kind} ${id}`);
       return {
         ...reg.stats.forArtifact(id),
@@ -193,8 +219,9 @@ function registerRoutes(app: App, reg: Registry) {
           },
         },
         async (req) => {
-          const id = validId(req.params.id);
-          const info = action === 'yank' ? await store.yank(kind, id, req.params.version, req.body.reason) : await store.deprecate(kind, id, req.params.version, req.body.reason);
+          const id = validId(req.params.id, 'params.id', kind);
+          const version = validVersion(req.params.version);
+          const info = action === 'yank' ? await store.yank(kind, id, version, req.body.reason) : await store.deprecate(kind, id, version, req.body.reason);
           await reg.ctx.redis.publish(reg.channel, JSON.stringify({ id, version: req.params.version, action }));
           await reg.refresh();
           return info;
@@ -233,7 +260,7 @@ function registerRoutes(app: App, reg: Registry) {
   app.post('/feedback', { config: { scope: 'feedback' }, schema: { tags: ['feedback'], summary: 'Report how an artifact version did', body: FeedbackSchema } }, async (req, reply) => {
     const fb = req.body;
     const kind: ArtifactKind = fb.artifact.startsWith('rune.') ? 'rune' : 'orb';
-    const artifact = store.resolve(kind, validId(fb.artifact), fb.version);
+    const artifact = resolveIn(store, kind, validId(fb.artifact, 'body.artifact', kind), fb.version, 'body.version');
     if (!artifact || artifact.meta.version !== fb.version) throw notFound(`${kind} ${fb.artifact}@${fb.version}`);
     await reg.feedback.append(fb);
     reg.stats.add({ ...fb, at: new Date().toISOString() });
