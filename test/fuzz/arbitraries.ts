@@ -110,3 +110,8 @@ export function runs(n: number): number {
   const scale = Number(process.env.FUZZ_SCALE ?? 1);
   return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
+
+/** Test timeout that grows with FUZZ_SCALE (the default 30 s is for scale 1). */
+export function fuzzTimeout(baseMs = 60_000): number {
+  return Math.round(baseMs * runs(1));
+}

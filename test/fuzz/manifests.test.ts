@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseManifest, type ParseResult } from '@linkops/vulns';
-import { CRASH_SIGNS, fixture, guarded, jsonish, mutated, nastyString, structuredYaml, yamlish, runs } from './arbitraries.js';
+import { CRASH_SIGNS, fixture, guarded, jsonish, mutated, nastyString, structuredYaml, yamlish, runs, fuzzTimeout } from './arbitraries.js';
 
 const FX = 'packages/vulns/test/fixtures';
 
@@ -53,7 +53,7 @@ function structuredJson(keys: string[]): fc.Arbitrary<string> {
   return fc.dictionary(key, value, { maxKeys: 6 }).map((o) => JSON.stringify(o));
 }
 
-describe('fuzz: parseManifest never throws, never hangs, never crashes inside a parser', () => {
+describe('fuzz: parseManifest never throws, never hangs, never crashes inside a parser', { timeout: fuzzTimeout() }, () => {
   for (const m of MANIFESTS) {
     it(m.name, async () => {
       const inputs = fc.oneof(

@@ -4,7 +4,7 @@ import { FindingSchema, type Finding } from '@linkops/shared';
 import { checkCompose, checkDockerfile, checkKubernetes, checkSast, checkWorkflow } from '@linkops/misconfig';
 import { hardenedManifests } from '../../packages/misconfig/src/kubernetes/vectors.js';
 import { FIXTURE_FILES } from '../helpers/fixture-repo.js';
-import { guarded, jsonish, mutated, nastyString, structuredYaml, yamlish, runs } from './arbitraries.js';
+import { guarded, jsonish, mutated, nastyString, structuredYaml, yamlish, runs, fuzzTimeout } from './arbitraries.js';
 
 function checkFindings(label: string, input: string, findings: Finding[]): void {
   expect(Array.isArray(findings)).toBe(true);
@@ -62,7 +62,7 @@ const K8S_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'template', 'contain
 const COMPOSE_KEYS = ['services', 'image', 'build', 'ports', 'environment', 'privileged', 'volumes', 'cap_add', 'network_mode', 'user', 'secrets', 'healthcheck', 'depends_on', 'x-common', '<<'];
 const WORKFLOW_KEYS = ['on', 'jobs', 'steps', 'uses', 'run', 'with', 'permissions', 'runs-on', 'env', 'pull_request_target', 'workflow_run', 'if', 'needs', 'secrets', 'strategy', 'matrix', 'container'];
 
-describe('fuzz: misconfiguration checkers never throw or hang', () => {
+describe('fuzz: misconfiguration checkers never throw or hang', { timeout: fuzzTimeout() }, () => {
   it('checkDockerfile', async () => {
     const lines = fc.array(
       fc.tuple(fc.constantFrom('FROM', 'RUN', 'COPY', 'ADD', 'USER', 'ARG', 'ENV', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'ONBUILD', 'from', 'SHELL', 'LABEL', 'EXPOSE', 'WORKDIR'), nastyString),

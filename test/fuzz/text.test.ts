@@ -4,7 +4,7 @@ import { FindingSchema, SanitizedRecordSchema, type TrainingRecord } from '@link
 import { redact, scanText } from '@linkops/secrets';
 import { normalizeText, sanitizeRecord, splitSteps } from '@linkops/whis';
 import { FIXTURE_FILES, PLANTED_SECRETS } from '../helpers/fixture-repo.js';
-import { guarded, mutated, nastyString, runs } from './arbitraries.js';
+import { guarded, mutated, nastyString, runs, fuzzTimeout } from './arbitraries.js';
 
 /** Text with secrets, code fences, HTML and list markers mixed in, so the engines do real work. */
 const richText = fc
@@ -25,7 +25,7 @@ const SELF_IDENTIFYING = [PLANTED_SECRETS[0]!, PLANTED_SECRETS[2]!, PLANTED_SECR
 
 const anyText = fc.oneof(nastyString, richText, fc.constantFrom(...Object.values(FIXTURE_FILES)).chain((s) => mutated(s)));
 
-describe('fuzz: secrets engine', () => {
+describe('fuzz: secrets engine', { timeout: fuzzTimeout() }, () => {
   it('scanText never throws or hangs and its findings match the contract', async () => {
     await fc.assert(
       fc.asyncProperty(anyText, fc.constantFrom('src/app.js', '.env', 'config/settings.yaml', 'README.md', 'a/b/c.py'), async (text, path) => {
@@ -56,7 +56,7 @@ describe('fuzz: secrets engine', () => {
   });
 });
 
-describe('fuzz: whis sanitizing', () => {
+describe('fuzz: whis sanitizing', { timeout: fuzzTimeout() }, () => {
   it('normalizeText never throws or hangs and is idempotent', async () => {
     await fc.assert(
       fc.asyncProperty(anyText, async (text) => {
