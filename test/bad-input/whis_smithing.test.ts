@@ -112,7 +112,7 @@ describe('whis_smithing refuses bad input clearly', () => {
       ['helm', 'a'.repeat(5000)],
       ['helm', 'UPPER Case.With.Dots/and\\slashes'],
       ['helm', '\u0000\u0001'],
-    ]) {
+    ] as Array<[string, string]>) {
       const r = await send(`${svc.url}/smith`, post({ ...RECORD, classification: { ...RECORD.classification, platform, topic } }));
       expect([200, 400], `${platform}/${topic.slice(0, 20)}`).toContain(r.status);
       if (r.status === 200) {
