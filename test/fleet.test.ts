@@ -7,7 +7,7 @@ describe('the fleet: eight real processes on real Redis', () => {
   let fleet: Fleet;
   beforeAll(async () => {
     fleet = await bootFleet({ redisUrl: testRedisUrl(), env: { AUDIT_ALLOW_LOCAL: '1' } });
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => fleet?.stop(), 30_000);
 
   it('every service answers health, ready, metrics and docs', async () => {
