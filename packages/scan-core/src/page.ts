@@ -14,18 +14,18 @@ section{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:1rem;
 #progress{min-height:1.5rem}#progress[data-state=failed]{color:#a40e26}#score{font-size:3rem;font-weight:700}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
 .sev-critical{color:#a40e26;font-weight:700}.sev-high{color:#bc4c00}.sev-medium{color:#9a6700}.sev-low,.sev-info{color:#57606a}
-.hidden{display:none}.filters{display:flex;gap:.5rem;margin:.5rem 0}.downloads a{margin-right:1rem}`;
+h2{margin:0 0 .75rem;font-size:1.25rem}.hidden{display:none}.filters{display:flex;gap:.5rem;margin:.5rem 0}.downloads a{margin-right:1rem}`;
 
 export function renderAuditPage(opts: { scriptSrc?: string; title?: string } = {}): string {
   const src = (opts.scriptSrc ?? '/app.js').replace(/[^A-Za-z0-9/._?=&-]/g, '');
   const title = (opts.title ?? 'LinkOps repository audit').replace(/[<>&"]/g, '');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title}</title><style>${PAGE_STYLE}</style></head>
+<link rel="icon" href="data:,"><title>${title}</title><style>${PAGE_STYLE}</style></head>
 <body><main>
 <h1>${title}</h1>
 <form id="audit-form" autocomplete="off">
-  <input id="repo-url" data-testid="repo-url" type="url" required maxlength="2048" placeholder="https://github.com/owner/repo" aria-label="Repository URL">
+  <input id="repo-url" data-testid="repo-url" type="text" inputmode="url" spellcheck="false" autocapitalize="off" required maxlength="2048" placeholder="https://github.com/owner/repo" aria-label="Repository URL">
   <button id="audit-button" data-testid="audit-button" type="submit">Audit</button>
 </form>
 <section><div id="progress" data-testid="progress" role="status" aria-live="polite">Paste a repository URL and press Audit.</div></section>
@@ -83,7 +83,7 @@ export const AUDIT_PAGE_JS = `'use strict';
   }
   function fetchJson(url, init) {
     return fetch(url, init).then(function (res) {
-      return res.text().then(function (t) { var b = null; try { b = JSON.parse(t); } catch (e) { b = { error: t }; } if (!res.ok) { var m = (b && (b.message || b.reason || b.error)) || res.statusText; throw new Error(typeof m === 'string' ? m : JSON.stringify(m)); } return b; });
+      return res.text().then(function (t) { var b = null; try { b = JSON.parse(t); } catch (e) { b = { error: t }; } if (!res.ok) { var m = (b && ((b.error && b.error.message) || b.message || b.reason || b.error)) || res.statusText; throw new Error(typeof m === 'string' ? m : JSON.stringify(m)); } return b; });
     });
   }
   function poll(id) {
