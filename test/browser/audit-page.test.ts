@@ -23,12 +23,9 @@ async function deleteKeys(prefix: string): Promise<void> {
   }
 }
 
-declare global {
-  interface Window {
-    __cspViolations: string[];
-    __progress: string[];
-  }
-}
+/** Waits for #progress to reach one of the states (a locator: a string predicate would need eval, which the CSP forbids). */
+const progressState = (page: Page, states: string[], timeout: number) =>
+  page.locator(states.map((s) => `#progress[data-state=${s}]`).join(', ')).waitFor({ timeout });
 
 describe('audit web page in headless Chromium', () => {
   const prefix = uniquePrefix('page');
@@ -63,16 +60,18 @@ describe('audit web page in headless Chromium', () => {
       if (r.status() >= 400) problems.push(`http ${r.status()}: ${new URL(r.url()).pathname}`);
     });
     // Collect CSP violations and every progress text the page shows (init scripts run outside the page CSP).
-    await page.addInitScript(() => {
+    // Page-side code is given as strings: this project type-checks without the DOM library.
+    await page.addInitScript(`
       window.__cspViolations = [];
       window.__progress = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
       document.addEventListener('DOMContentLoaded', () => {
         const el = document.getElementById('progress');
         if (!el) return;
-        new MutationObserver(() => window.__progress.push(`${el.getAttribute('data-state') ?? ''}|${el.textContent ?? ''}`)).observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
+        new MutationObserver(() => window.__progress.push((el.getAttribute('data-state') || '') + '|' + (el.textContent || '')))
+          .observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
       });
-    });
+    `);
   });
   afterAll(async () => {
     await browser?.close();
@@ -95,13 +94,10 @@ describe('audit web page in headless Chromium', () => {
 
     await page.fill('#repo-url', fixture);
     await page.click('#audit-button');
-    await page.waitForFunction(() => {
-      const s = document.getElementById('progress')?.getAttribute('data-state');
-      return s === 'done' || s === 'failed';
-    }, undefined, { timeout: 60_000 });
+    await progressState(page, ['done', 'failed'], 60_000);
     const progressText = await page.locator('#progress').textContent();
     expect(await page.locator('#progress').getAttribute('data-state'), progressText ?? '').toBe('done');
-    const progress = await page.evaluate(() => window.__progress);
+    const progress = await page.evaluate<string[]>('window.__progress');
     expect(progress.some((p) => p.startsWith('running|'))).toBe(true);
     expect(progress.at(-1)).toMatch(/^done\|Done: \d+ findings\.$/);
     expect(await page.locator('#audit-button').isDisabled()).toBe(false);
@@ -135,7 +131,7 @@ describe('audit web page in headless Chromium', () => {
     expect(critical).toBeLessThan(all);
     expect(new Set(await page.locator('#findings tbody tr td:first-child').allTextContents())).toEqual(new Set(['critical']));
 
-    const scannerOptions = await page.locator('#filter-scanner option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const scannerOptions = await Promise.all((await page.locator('#filter-scanner option').all()).map(async (o) => (await o.getAttribute('value')) ?? ''));
     expect(scannerOptions.filter(Boolean).sort()).toEqual([...new Set(report.findings.map((f) => f.scanner))].sort());
     await page.selectOption('#filter-scanner', 'secrets');
     const criticalSecrets = report.findings.filter((f) => f.severity === 'critical' && f.scanner === 'secrets').length;
@@ -164,7 +160,7 @@ describe('audit web page in headless Chromium', () => {
   it('shows a failed audit as failed', async () => {
     await page.fill('#repo-url', 'https://evil.example.com/a/b');
     await page.click('#audit-button');
-    await page.waitForFunction(() => document.getElementById('progress')?.getAttribute('data-state') === 'failed', undefined, { timeout: 20_000 });
+    await progressState(page, ['failed'], 20_000);
     // The error envelope's message, not its JSON.
     expect(await page.locator('#progress').textContent()).toBe('Failed: body.repo_url: host "evil.example.com" is not in the allowed list');
     expect(await page.locator('#results').isVisible()).toBe(false);
@@ -178,10 +174,10 @@ describe('audit web page in headless Chromium', () => {
     // Render the successful audit again for the screenshot.
     await page.fill('#repo-url', fixture);
     await page.click('#audit-button');
-    await page.waitForFunction(() => document.getElementById('progress')?.getAttribute('data-state') === 'done', undefined, { timeout: 60_000 });
+    await progressState(page, ['done'], 60_000);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
-    expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
+    expect(await page.evaluate<string[]>('window.__cspViolations')).toEqual([]);
     expect(problems).toEqual([]);
   });
 });
