@@ -166,7 +166,7 @@ function registerRoutes(app: App, reg: Registry) {
         .header('content-disposition', `inline; filename="${a.filename}"`)
         .send(a.content);
     }
-    return reply.send(a);
+    return reply.header('content-type', 'application/json; charset=utf-8').send(jsonOf(a));
   };
 
   for (const prefix of ['/orbs', '/runes'] as const) {
@@ -296,6 +296,14 @@ function representationEtag(a: StoredArtifact, raw: boolean): string {
   const base = etagFor(a).slice(1, -1);
   const notices = a.deprecated || a.yanked ? `.n${createHash('sha256').update(JSON.stringify([a.deprecated, a.yanked])).digest('hex').slice(0, 12)}` : '';
   return `"${base}${raw ? '' : '.json'}${notices}"`;
+}
+
+/** Stored versions are immutable objects (a notice replaces the object), so their JSON is built once. */
+const jsonCache = new WeakMap<StoredArtifact, string>();
+function jsonOf(a: StoredArtifact): string {
+  let text = jsonCache.get(a);
+  if (text === undefined) jsonCache.set(a, (text = JSON.stringify(a)));
+  return text;
 }
 
 /** Header values must be visible ASCII: reasons may hold newlines or any Unicode. */
