@@ -225,9 +225,19 @@ async function maybeMigrate(job: { scan_id: string; migrate: boolean }, jc: { en
 async function headCommit(url: string, ref: string | null, allowLocal: boolean): Promise<string | null> {
   if (!allowLocal && !url.startsWith('https://')) return null;
   try {
-    const { stdout } = await execFileP('git', ['ls-remote', '--', url, ref ?? 'HEAD'], {
+    // Same restrictions as the clone: no host/user git config (url.insteadOf, helpers), only the needed protocol.
+    const protocols = ['-c', 'protocol.allow=never', '-c', 'protocol.https.allow=always', '-c', `protocol.file.allow=${allowLocal ? 'always' : 'never'}`];
+    const { stdout } = await execFileP('git', [...protocols, 'ls-remote', '--', url, ref ?? 'HEAD'], {
       timeout: 15_000,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '/bin/false' },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: '/nonexistent',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_ASKPASS: '/bin/false',
+        SSH_ASKPASS: '/bin/false',
+      },
     });
     const sha = stdout.split('\n').map((l) => l.split('\t')[0]).find((s) => s && /^[0-9a-f]{40}$/.test(s));
     return sha ?? null;
@@ -284,7 +294,8 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, scans: Scans) {
     const wait = Math.min(body.wait ?? 0, ctx.config.AUDIT_MAX_WAIT_SECONDS);
     if (wait > 0) {
       const deadline = Date.now() + wait * 1000;
-      while (Date.now() < deadline) {
+      // Stop polling once the client has gone (the scan itself carries on).
+      while (Date.now() < deadline && !req.raw.socket.destroyed) {
         const s = await scans.get(scan_id);
         if (s?.status === 'done') {
           const report = await scans.report(scan_id);
