@@ -4,6 +4,17 @@ import type { z } from 'zod';
 import { QUEUES, deadLetterName, type QueueDef, type QueueKey, type QueuePayload, type QueuePayloadInput } from './queues.js';
 import type { QueueCounts, ServiceMetrics } from './metrics.js';
 
+/**
+ * Throw from a job handler when retrying cannot help (e.g. an immutable version conflict): the job goes
+ * straight to the dead-letter queue with this reason.
+ */
+export class PermanentJobError extends UnrecoverableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
 /** What a dead letter keeps: the original payload and why it could not be processed. */
 export interface DeadLetter {
   job_id: string;

@@ -144,6 +144,13 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
     logController: new LogController({ requestIdLogLabel: 'correlation_id' }),
     routerOptions: { maxParamLength: 500 },
     requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Router-level rejections (bad URL encoding, over-long path parameters) in the same envelope.
+    frameworkErrors: (error, _req, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      // Echo no more than the start of the path: the whole over-long URL is the attacker's payload.
+      const message = `${error.message.slice(0, 120)}${error.message.length > 120 ? '…' : ''}`;
+      void (reply as unknown as { status(n: number): { send(b: unknown): unknown } }).status(status).send(envelope(status === 414 ? 'uri_too_long' : 'bad_url', message));
+    },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
