@@ -62,6 +62,11 @@ export async function bootFleet(opts: { redisUrl: string; env?: Record<string, s
     child.stderr!.pipe(out);
     children.push(child);
   }
+  // If the test process dies (e.g. a hook timeout), take the fleet down with it.
+  const killAll = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
   const deadline = Date.now() + 150_000;
   for (const [name, url] of Object.entries(urls)) {
     for (;;) {

@@ -15,6 +15,12 @@ export const BaseConfigSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]+$/).default('linkops'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(1024 * 1024),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * How long a worker holds a job's lock, and how often stalled jobs (their worker died) are put back.
+   * A SIGKILLed worker's job is retried by another within about lock duration + stalled interval.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** How long SIGTERM waits for in-flight jobs before closing anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   NODE_ENV: z.string().default('development'),

@@ -71,6 +71,7 @@ export class QueueKit {
     readonly prefix: string,
     private readonly log: Logger,
     private readonly metrics?: ServiceMetrics,
+    private readonly workerTiming: { lockDuration?: number; stalledInterval?: number } = {},
   ) {}
 
   queue(name: string): Queue {
@@ -151,7 +152,7 @@ export class QueueKit {
           throw err;
         }
       },
-      { connection: this.connection, prefix: this.prefix, concurrency: opts.concurrency ?? 1 },
+      { connection: this.connection, prefix: this.prefix, concurrency: opts.concurrency ?? 1, ...this.workerTiming },
     );
     worker.on('error', (err) => this.log.warn({ err: err.message, queue: def.name }, 'worker connection error'));
     this.workers.push(worker);

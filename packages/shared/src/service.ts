@@ -120,7 +120,10 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
   const metrics = createMetrics(spec.name, async () =>
     Promise.all(ownQueues.map(async (queue) => ({ queue, ...(await withTimeout(queues.counts(queue), 1500)) }))),
   );
-  queues = new QueueKit(queueRedis, config.QUEUE_PREFIX, log, metrics);
+  queues = new QueueKit(queueRedis, config.QUEUE_PREFIX, log, metrics, {
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+  });
   const closers: Array<() => Promise<void> | void> = [];
   const workersEnabled = config.MODE === 'all' || spec.modes.includes(config.MODE as 'daytime' | 'nighttime');
   const ctx: ServiceContext<C> = {
