@@ -6,7 +6,9 @@ import {
   JsonlStore,
   Outbox,
   SubmissionSchema,
+  AppError,
   notFound,
+  unavailable,
   validationFailed,
   zodProblems,
   conflict,
@@ -31,7 +33,8 @@ type StoredRecord = TrainingRecord & { idempotency_key?: string };
 interface OutboxEntry {
   key: string;
   id: string;
-  op: 'sanitize' | 'review';
+  /** sanitize: new record to whis.sanitize; review: new record held for a human; approve: a held record released. */
+  op: 'sanitize' | 'review' | 'approve';
   reason?: string;
   correlation_id: string;
   received_ms: number;
@@ -75,6 +78,16 @@ class Intake {
     const journeys = new JourneyStore(ctx.redis, ctx.config.QUEUE_PREFIX);
     const reviewKey = `${ctx.config.QUEUE_PREFIX}:review`;
     const outbox = new Outbox<OutboxEntry>(join(dir, 'outbox.json'), async (e) => {
+      // While Redis is known to be down, go straight to the outbox instead of waiting out retries.
+      if (ctx.redis.status !== 'ready') throw new Error(`redis connection is ${ctx.redis.status}`);
+      if (e.op === 'approve') {
+        if ((await journeys.status(e.id)) !== 'approved') await journeys.record(e.id, { stage: 'approved', service: 'whis_data_input' });
+        const record = await store.get(e.id);
+        if (!record) throw new Error(`record ${e.id} missing from the dataset`);
+        const { idempotency_key: _k, ...rec } = record;
+        await ctx.queues.enqueue('whisSanitize', { record: rec }, e.correlation_id);
+        return;
+      }
       if ((await journeys.status(e.id)) === null) {
         await journeys.record(e.id, { stage: 'received', service: 'whis_data_input' }, e.received_ms);
       }
@@ -144,6 +157,19 @@ class Intake {
 }
 
 function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
+  /**
+   * Redis-backed reads and writes answer 503 (not 500) while Redis is unreachable: at once when the
+   * connection is known to be down, instead of after the client's reconnect attempts.
+   */
+  const viaRedis = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (ctx.redis.status !== 'ready') throw unavailable(`redis unavailable: connection is ${ctx.redis.status}`);
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw unavailable(`redis unavailable: ${(err as Error).message}`);
+    }
+  };
   const reviewKey = `${ctx.config.QUEUE_PREFIX}:review`;
   const tags = ['data'];
 
@@ -237,7 +263,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
     },
     async (req) => {
       const q = req.query;
-      const page = await intake.journeys.list({ status: q.status, sinceMs: q.since ? Date.parse(q.since) : undefined, offset: q.offset, limit: q.limit });
+      const page = await viaRedis(() => intake.journeys.list({ status: q.status, sinceMs: q.since ? Date.parse(q.since) : undefined, offset: q.offset, limit: q.limit }));
       return { ...page, total_stored: intake.store.count };
     },
   );
@@ -254,8 +280,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
     let journey: unknown[] = [];
     let status: string | null = null;
     try {
-      journey = await intake.journeys.events(rec.id);
-      status = await intake.journeys.status(rec.id);
+      [journey, status] = await viaRedis(() => Promise.all([intake.journeys.events(rec.id), intake.journeys.status(rec.id)]));
     } catch {
       status = 'unknown (redis unavailable)';
     }
@@ -264,40 +289,40 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
 
   app.get('/data/:id/journey', { config: { scope: 'data:write' }, schema: { tags, summary: "A record's journey events, oldest first", params: IdParams } }, async (req) => {
     if (!intake.store.has(req.params.id)) throw notFound(`record ${req.params.id}`);
-    return { id: req.params.id, status: (await intake.journeys.status(req.params.id)) ?? 'received', events: await intake.journeys.events(req.params.id) };
+    const [status, events] = await viaRedis(() => Promise.all([intake.journeys.status(req.params.id), intake.journeys.events(req.params.id)]));
+    return { id: req.params.id, status: status ?? 'received', events };
   });
 
   app.get(
     '/review',
     { config: { scope: 'review' }, schema: { tags: ['review'], summary: 'Records waiting for a human', querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
-    async (req) => {
-      const ids = await ctx.redis.zrange(reviewKey, req.query.offset, req.query.offset + req.query.limit - 1);
-      const total = await ctx.redis.zcard(reviewKey);
-      const items = [];
-      for (const id of ids) {
-        const rec = await intake.store.get(id);
-        const events = await intake.journeys.events(id);
-        if (rec) items.push({ id, task: rec.task, answer: rec.answer, source: rec.source, confidence: rec.confidence, source_url: rec.source_url, reason: events.findLast((e) => e.stage === 'review')?.reason });
-      }
-      return { total, items };
-    },
+    async (req) =>
+      viaRedis(async () => {
+        const ids = await ctx.redis.zrange(reviewKey, req.query.offset, req.query.offset + req.query.limit - 1);
+        const total = await ctx.redis.zcard(reviewKey);
+        const items = [];
+        for (const id of ids) {
+          const rec = await intake.store.get(id);
+          const events = await intake.journeys.events(id);
+          if (rec) items.push({ id, task: rec.task, answer: rec.answer, source: rec.source, confidence: rec.confidence, source_url: rec.source_url, reason: events.findLast((e) => e.stage === 'review')?.reason });
+        }
+        return { total, items };
+      }),
   );
 
   const takeFromReview = async (id: string) => {
-    const removed = await ctx.redis.zrem(reviewKey, id);
+    if (!intake.store.has(id)) throw notFound(`record ${id}`);
+    const removed = await viaRedis(() => ctx.redis.zrem(reviewKey, id));
     if (!removed) {
-      if (!intake.store.has(id)) throw notFound(`record ${id}`);
-      throw conflict(`record ${id} is not waiting for review (status: ${await intake.journeys.status(id)})`);
+      throw conflict(`record ${id} is not waiting for review (status: ${await viaRedis(() => intake.journeys.status(id))})`);
     }
   };
 
   app.post('/review/:id/approve', { config: { scope: 'review' }, schema: { tags: ['review'], summary: 'Approve a held record: it continues to sanitize', params: IdParams } }, async (req) => {
     await takeFromReview(req.params.id);
-    const rec = (await intake.store.get(req.params.id))!;
-    const { idempotency_key: _k, ...record } = rec;
-    await intake.journeys.record(rec.id, { stage: 'approved', service: 'whis_data_input' });
-    await ctx.queues.enqueue('whisSanitize', { record }, req.id);
-    return { id: rec.id, status: 'approved' };
+    // Out of the review set now: the outbox makes sure the release reaches whis.sanitize even if Redis drops out here.
+    await intake.outbox.submit({ key: `${req.params.id}:approve`, id: req.params.id, op: 'approve', correlation_id: req.id, received_ms: Date.now() }, 2000);
+    return { id: req.params.id, status: 'approved' };
   });
 
   app.post(
@@ -305,7 +330,7 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
     { config: { scope: 'review' }, schema: { tags: ['review'], summary: 'Reject a held record with a reason', params: IdParams, body: z.object({ reason: z.string().trim().min(1).max(2000) }) } },
     async (req) => {
       await takeFromReview(req.params.id);
-      await intake.journeys.record(req.params.id, { stage: 'rejected', service: 'whis_data_input', reason: req.body.reason });
+      await viaRedis(() => intake.journeys.record(req.params.id, { stage: 'rejected', service: 'whis_data_input', reason: req.body.reason }));
       return { id: req.params.id, status: 'rejected' };
     },
   );
