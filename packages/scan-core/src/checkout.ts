@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cloneRepository, type ClonedRepository } from './clone.js';
+import { cloneRepository, gitConfig, gitEnv, type ClonedRepository } from './clone.js';
 import { validateRepoUrl } from './url.js';
 
 const execFileP = promisify(execFile);
@@ -21,8 +21,9 @@ export async function checkoutCommit(repoUrl: string, commit: string, ref: strin
   const source = await validateRepoUrl(repoUrl, { allowLocal: opts.allowLocal, allowedHosts: opts.allowedHosts ?? [] });
   const clone = await cloneRepository(source, { ref, history: false, timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, tmpRoot: opts.tmpRoot });
   if (clone.commit === commit || !/^[0-9a-f]{40}$/.test(commit)) return clone;
-  const git = (args: string[]) =>
-    execFileP('git', ['-C', clone.dir, ...args], { timeout: opts.timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  // Same restrictions as the clone itself: no host config, hooks, prompts or unexpected protocols.
+  const config = gitConfig(source.kind === 'local').flatMap((c) => ['-c', c]);
+  const git = (args: string[]) => execFileP('git', [...config, '-C', clone.dir, ...args], { timeout: opts.timeoutMs, env: gitEnv() });
   try {
     await git(['fetch', '--depth', '1', 'origin', commit]);
     await git(['checkout', '--quiet', commit]);

@@ -54,7 +54,8 @@ export async function directorySize(dir: string): Promise<number> {
   return total;
 }
 
-function gitEnv(): Record<string, string> {
+/** The environment every git call on an untrusted repository runs with. */
+export function gitEnv(): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: '/nonexistent',
@@ -70,7 +71,8 @@ function gitEnv(): Record<string, string> {
   };
 }
 
-function gitConfig(local: boolean): string[] {
+/** `-c` settings every git call on an untrusted repository runs with. */
+export function gitConfig(local: boolean): string[] {
   return [
     'core.hooksPath=/dev/null',
     'core.fsmonitor=false',

@@ -166,8 +166,9 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
           }
         }
         let lastWrite = 0;
+        let report: AuditReport;
         try {
-          const report = await auditRepository(
+          report = await auditRepository(
             { repo_url: job.repo_url, ref: job.ref, history: job.history },
             {
               allowLocal: ctx.config.AUDIT_ALLOW_LOCAL,
@@ -186,26 +187,27 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
               },
             },
           );
-          await writeFileAtomic(scans.reportPath(scan_id), JSON.stringify(report));
-          lastEngines = report.engines;
-          // History reports carry findings from old commits: only plain scans are served to later plain requests.
-          if (!job.history) {
-            await ctx.redis.set(`${ctx.config.QUEUE_PREFIX}:scan-cache:${reportCacheKey(job.repo_url, report.commit, report.engines)}`, scan_id, 'EX', 30 * 24 * 3600);
-          }
-          await scans.update(scan_id, { status: 'done', phase: 'report', commit: report.commit, score: report.score, files_done: report.inventory.files, files_total: report.inventory.files });
-          scanCounter.inc({ outcome: 'done' });
-          for (const [sev, n] of Object.entries(report.summary.by_severity)) findingsCounter.inc({ severity: sev }, n);
-          jc.log.info({ scan_id, commit: report.commit, score: report.score, findings: report.summary.total }, 'audit done');
-          await maybeMigrate(job, jc, scans);
-          return { scan_id, score: report.score };
         } catch (err) {
+          // The repository itself could not be audited (too large, clone failure, timeout, bad URL): final,
+          // retrying cannot help. Infrastructure errors after this point are thrown so BullMQ retries the job.
           const reason = (err as Error).message;
-          // Bad repositories (too large, clone failures, timeouts) are final: do not retry them.
           await scans.update(scan_id, { status: 'failed', reason });
           scanCounter.inc({ outcome: 'failed' });
           jc.log.warn({ scan_id, reason }, 'audit failed');
           return { scan_id, failed: reason };
         }
+        await writeFileAtomic(scans.reportPath(scan_id), JSON.stringify(report));
+        lastEngines = report.engines;
+        // History reports carry findings from old commits: only plain scans are served to later plain requests.
+        if (!job.history) {
+          await ctx.redis.set(`${ctx.config.QUEUE_PREFIX}:scan-cache:${reportCacheKey(job.repo_url, report.commit, report.engines)}`, scan_id, 'EX', 30 * 24 * 3600);
+        }
+        await scans.update(scan_id, { status: 'done', phase: 'report', commit: report.commit, score: report.score, files_done: report.inventory.files, files_total: report.inventory.files });
+        scanCounter.inc({ outcome: 'done' });
+        for (const [sev, n] of Object.entries(report.summary.by_severity)) findingsCounter.inc({ severity: sev }, n);
+        jc.log.info({ scan_id, commit: report.commit, score: report.score, findings: report.summary.total }, 'audit done');
+        await maybeMigrate(job, jc, scans);
+        return { scan_id, score: report.score };
       },
       { concurrency: ctx.config.WORKER_CONCURRENCY },
     );
