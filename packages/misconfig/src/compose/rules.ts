@@ -181,13 +181,16 @@ export const COMPOSE_RULES: ComposeRule[] = [
     check: perService((doc, s) => {
       const image = typeof s.spec.image === 'string' ? s.spec.image : '';
       const isDb = PATTERNS.databaseImage.test(image);
+      // An app built from source that happens to listen on e.g. 9000 is not a database: the well-known
+      // port list only applies to services run from an image.
+      const builtHere = s.spec.build !== undefined;
       return ports(s)
         .filter((p) => p.published !== null && (p.hostIp === null || p.hostIp === '0.0.0.0' || p.hostIp === '::'))
-        .filter((p) => isDb || DATABASE_PORTS.has(p.target))
+        .filter((p) => isDb || (!builtHere && DATABASE_PORTS.has(p.target)))
         .map((p) => svc(doc, s, ['ports', p.index], `${s.name}: ports ${p.published}:${p.target}`));
     }),
     positives: ['services:\n  db:\n    image: postgres:16\n    ports: ["5432:5432"]\n', 'services:\n  cache:\n    image: x:1\n    ports:\n      - "0.0.0.0:6379:6379"\n'],
-    negatives: [HARDENED, 'services:\n  db:\n    image: postgres:16\n    ports: ["127.0.0.1:5432:5432"]\n', 'services:\n  db:\n    image: postgres:16\n    expose: ["5432"]\n'],
+    negatives: [HARDENED, 'services:\n  db:\n    image: postgres:16\n    ports: ["127.0.0.1:5432:5432"]\n', 'services:\n  db:\n    image: postgres:16\n    expose: ["5432"]\n', 'services:\n  api:\n    build: ./api\n    ports: ["9000:9000"]\n'],
   },
   {
     id: 'compose.no-restart-policy',
