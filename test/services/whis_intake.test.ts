@@ -398,6 +398,42 @@ describe('idempotency', () => {
   });
 });
 
+describe('near-duplicates sanitized at the same moment', () => {
+  it('exactly one of each pair goes on; the other is its variant (two workers, one dedup lock)', async () => {
+    const prefix = uniquePrefix('race');
+    const tmp = tempDir('race');
+    const env = { ...baseEnv(prefix, tmp.dir), WORKER_CONCURRENCY: '4' };
+    const di = await startService(dataInput, { port: 0, env });
+    const san = await startService(sanitize, { port: 0, env });
+    try {
+      const fx = makeFixtures({ seed: 5, good: 20, near: 20, exact: 0, junk: 0, review: 0, secret: 0 });
+      const goods = fx.filter((f) => f.label === 'good');
+      // Each original directly followed by its near-duplicate, in one batch: they reach the workers together.
+      const ordered = goods.flatMap((g) => [g, fx.find((f) => f.label === 'near' && f.of === g.key)!]);
+      const r = await call<{ items: SubmitResult[] }>('POST', `${di.url}/data/batch`, ordered.map((f) => f.sub));
+      expect(r.status).toBe(201);
+      const ids = r.body.items.map((i) => i.id);
+      const journeys = await waitFor(async () => {
+        const js = await Promise.all(ids.map(async (id) => (await call<Journey>('GET', `${di.url}/data/${id}/journey`)).body));
+        return js.every((j) => SETTLED.has(j.status)) ? js : undefined;
+      }, 60_000, 200);
+      for (let i = 0; i < ids.length; i += 2) {
+        const pair = [journeys[i]!, journeys[i + 1]!];
+        expect(pair.map((j) => j.status).sort(), `pair ${i / 2}`).toEqual(['sanitized', 'variant']);
+        const original = pair.find((j) => j.status === 'sanitized')!;
+        const variant = pair.find((j) => j.status === 'variant')!;
+        expect(variant.events.at(-1)!.detail?.variant_of).toBe(original.id);
+      }
+      expect((await san.ctx.queues.queue('whis.smith').getJobCounts('waiting')).waiting).toBe(goods.length);
+    } finally {
+      await di.stop();
+      await san.stop();
+      await cleanPrefix(testRedisUrl(), prefix);
+      tmp.cleanup();
+    }
+  }, 90_000);
+});
+
 describe('a Redis restart during intake loses no acknowledged record', () => {
   it('every 2xx id reaches a settled status and the export after Redis (AOF) comes back', async () => {
     const redisServer = new DisposableRedis(await freePort(), true);
