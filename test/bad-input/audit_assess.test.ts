@@ -104,10 +104,10 @@ const CASES: Case[] = [
   { name: 'repo_url over 4096 chars', body: url('https://github.com/a/' + 'b'.repeat(5000)), status: 400, code: 'validation_failed', field: 'body.repo_url' },
   { name: 'repo_url over 2048 chars (engine limit)', body: url('https://github.com/a/' + 'b'.repeat(3000)), status: 400, code: 'bad_request', field: 'body.repo_url' },
   { name: 'ref over 255 chars', body: url(GOOD_URL, { ref: 'r'.repeat(300) }), status: 400, code: 'validation_failed', field: 'body.ref' },
-  { name: 'repo_url nested 10k levels deep', body: `{"repo_url": ${nested(10_000)}}`, status: 400, field: 'body.repo_url' },
-  { name: 'an unknown field nested 10k levels deep', body: `{"repo_url": "file:///etc", "x": ${nested(10_000)}}`, status: 400, field: 'body.repo_url' },
+  { name: 'repo_url nested 10k levels deep', body: `{"repo_url": ${nested(10_000)}}`, status: 400, field: 'body.repo_url[0]' },
+  { name: 'an unknown field nested 10k levels deep', body: `{"repo_url": "file:///etc", "x": ${nested(10_000)}}`, status: 400, field: 'body.x[0]' },
   { name: 'objects nested 10k levels deep', body: '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000), status: 400 },
-  { name: 'invalid UTF-8 in repo_url', body: Buffer.concat([Buffer.from('{"repo_url":"https://github.com/a/b'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('"}')]), status: 400, field: 'body.repo_url' },
+  { name: 'invalid UTF-8 in repo_url', body: Buffer.concat([Buffer.from('{"repo_url":"https://github.com/a/b'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('"}')]), status: 400, field: 'body' },
   { name: 'NUL byte in repo_url', body: url('https://github.com/a/b\u0000c'), status: 400, field: 'body.repo_url' },
   // Repository URLs that must never be cloned.
   { name: 'file:// URL (local not allowed here)', body: url('file:///etc'), status: 400, field: 'body.repo_url' },

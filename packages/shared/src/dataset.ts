@@ -108,8 +108,13 @@ export class Outbox<E extends { key: string }> {
     return this.pending.size;
   }
 
+  private persisting: Promise<void> = Promise.resolve();
+
+  /** Writes the pending set; writes are serialised so an older snapshot never lands after a newer one. */
   private persist(): Promise<void> {
-    return writeFileAtomic(this.path, JSON.stringify([...this.pending.values()]));
+    const run = this.persisting.then(() => writeFileAtomic(this.path, JSON.stringify([...this.pending.values()])));
+    this.persisting = run.catch(() => undefined);
+    return run;
   }
 
   /** Tries to deliver now (bounded by timeoutMs); on failure keeps the entry durably for the drain loop. */

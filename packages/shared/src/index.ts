@@ -12,3 +12,4 @@ export * from './fsutil.js';
 export * from './journey.js';
 export * from './dataset.js';
 export * from './auth.js';
+export * from './json-body.js';

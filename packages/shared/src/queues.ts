@@ -33,7 +33,8 @@ export const QUEUES = {
   auditScan: defineQueue({ name: 'audit.scan', schema: AuditScanJobSchema, attempts: 2, backoffMs: 2000, jobId: (p) => p.scan_id }),
   auditMigrate: defineQueue({ name: 'audit.migrate', schema: AuditMigrateJobSchema, attempts: 3, backoffMs: 1000, jobId: (p) => p.migration_id }),
   whisSanitize: defineQueue({ name: 'whis.sanitize', schema: WhisSanitizeJobSchema, attempts: 5, backoffMs: 500, jobId: (p) => p.record.id, dropOnComplete: true }),
-  whisSmith: defineQueue({ name: 'whis.smith', schema: WhisSmithJobSchema, attempts: 3, backoffMs: 1000 }),
+  // Keyed by record and content: a sanitize retry after its enqueue does not smith the record twice.
+  whisSmith: defineQueue({ name: 'whis.smith', schema: WhisSmithJobSchema, attempts: 3, backoffMs: 1000, jobId: (p) => `${p.record.id}-${p.record.content_hash.slice(0, 16)}` }),
   whisEnhance: defineQueue({ name: 'whis.enhance', schema: WhisEnhanceJobSchema, attempts: 3, backoffMs: 1000 }),
   whisPublish: defineQueue({
     name: 'whis.publish',

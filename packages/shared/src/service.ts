@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { BaseConfigSchema, loadConfigOrExit, parseConfig, type BaseConfig } from './config.js';
 import { AppError, envelope, notFound } from './errors.js';
 import { authorize, loadApiKeys, type ApiKey, type Scope } from './auth.js';
+import { registerStrictJson } from './json-body.js';
 import { correlationIdFrom, createLogger } from './logging.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { QueueKit } from './queue-runtime.js';
@@ -114,6 +115,8 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis error'));
   const probe = createProbeRedis(config.REDIS_URL);
   probe.on('error', () => undefined);
+  const rateLimitRedis = createProbeRedis(config.REDIS_URL);
+  rateLimitRedis.on('error', () => undefined);
 
   const ownQueues = [...new Set([...spec.consumes, ...spec.produces])].map((k: QueueKey) => QUEUES[k].name);
   let queues!: QueueKit;
@@ -155,6 +158,7 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
       void (reply as unknown as { status(n: number): { send(b: unknown): unknown } }).status(status).send(envelope(status === 414 ? 'uri_too_long' : 'bad_url', message));
     },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+  registerStrictJson(app as unknown as Parameters<typeof registerStrictJson>[0]);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -230,7 +234,9 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
     global: true,
     max: config.RATE_LIMIT_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
-    redis,
+    // Its own fail-fast connection: during a Redis outage requests skip the limit at once instead of
+    // waiting out reconnects (skipOnError).
+    redis: rateLimitRedis,
     nameSpace: `${config.QUEUE_PREFIX}:ratelimit:${spec.name}:`,
     skipOnError: true, // a Redis outage must not turn into a fleet-wide 429/500
     keyGenerator: (req) => {
@@ -272,7 +278,7 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
       await app.close();
       await queues.close(config.SHUTDOWN_GRACE_MS);
       for (const fn of closers.reverse()) await fn();
-      await Promise.all([queueRedis.quit(), redis.quit(), probe.quit()].map((p) => p.catch(() => undefined)));
+      await Promise.all([queueRedis.quit(), redis.quit(), probe.quit(), rateLimitRedis.quit()].map((p) => p.catch(() => undefined)));
       log.info('stopped');
     })());
   return { app, ctx, url, stop };

@@ -17,9 +17,10 @@ import {
   type App,
   type ServiceContext,
   type BaseConfig,
+  decodeUtf8,
+  parseJsonStrict,
 } from '@linkops/shared';
 import { normalizeSubmission, needsReview } from '@linkops/whis';
-import { decodeUtf8, parseJsonStrict } from './body.js';
 
 const ConfigSchema = z.object({
   /** Submissions below this confidence wait for a human in the review queue. */
@@ -189,15 +190,6 @@ function registerRoutes(app: App, ctx: ServiceContext<Config>, intake: Intake) {
     },
   );
 
-  // JSON bodies: strict UTF-8, bounded depth, no prototype keys (the kit's default parser 500s on 10k-deep trees).
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
-    try {
-      done(null, parseJsonStrict(decodeUtf8(body as Buffer, 'body'), 'body'));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
   // JSONL batches arrive as text, one JSON object a line; errors name the line.
   app.addContentTypeParser(['application/x-ndjson', 'application/jsonl', 'text/plain'], { parseAs: 'buffer', bodyLimit: ctx.config.BATCH_MAX_BYTES }, (_req, body, done) => {
     try {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ArtifactKindSchema, JourneyStore, type ServiceDefinition } from '@linkops/shared';
-import { registerStrictJson } from './json-body.js';
 import { DEFAULT_ENHANCE_THRESHOLD, enhanceArtifact, enhanceContent } from '@linkops/forge';
 
 const ConfigSchema = z.object({
@@ -13,7 +12,6 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   name: 'whis_enhance',
   configSchema: ConfigSchema,
   routes(app, ctx) {
-    registerStrictJson(app);
     app.post(
       '/enhance',
       { config: { scope: 'data:write' },

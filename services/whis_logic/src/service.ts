@@ -27,7 +27,6 @@ import {
   type StoredArtifact,
 } from '@linkops/registry';
 import { createHash } from 'node:crypto';
-import { registerStrictJson } from './json-body.js';
 
 const ConfigSchema = z.object({
   RESMITH_MIN_FAILURES: z.coerce.number().int().min(1).default(3),
@@ -75,7 +74,6 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   name: 'whis_logic',
   configSchema: ConfigSchema,
   async routes(app, ctx) {
-    registerStrictJson(app);
     const reg = new Registry(ctx);
     await reg.refresh();
     // Every replica reloads when any replica publishes, so a publish is visible everywhere within a second.

@@ -20,7 +20,6 @@ import {
   normalizeSubmission,
   sanitizeRecord,
 } from '@linkops/whis';
-import { decodeUtf8, parseJsonStrict } from './body.js';
 
 const ConfigSchema = z.object({
   WHIS_QUALITY_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_QUALITY_THRESHOLD),
@@ -148,15 +147,6 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
 };
 
 function registerPreview(app: App, ctx: ServiceContext<Config>, dedup: DedupIndex) {
-  // JSON bodies: strict UTF-8, bounded depth, no prototype keys (the default parser 500s on 10k-deep trees).
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
-    try {
-      done(null, parseJsonStrict(decodeUtf8(body as Buffer, 'body'), 'body'));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
   app.post(
     '/sanitize',
     { config: { scope: 'data:write' },

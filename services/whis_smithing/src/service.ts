@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ArtifactSchema, JourneyStore, SanitizedRecordSchema, type Artifact, type SanitizedRecord, type BaseConfig, type ServiceDefinition } from '@linkops/shared';
-import { registerStrictJson } from './json-body.js';
 import { previewSmith, smithWithChanges, toPlatform, toTopic } from '@linkops/forge';
 
 const ConfigSchema = z.object({
@@ -15,7 +14,6 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   name: 'whis_smithing',
   configSchema: ConfigSchema,
   routes(app) {
-    registerStrictJson(app);
     app.post(
       '/smith',
       { config: { scope: 'data:write' }, schema: { tags: ['smith'], summary: 'Preview the orb and rune a sanitized record would produce (nothing is published)', body: SanitizedRecordSchema } },

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { badRequest, csvList, notFound, type App, type BaseConfig, type ServiceContext, type ServiceDefinition } from '@linkops/shared';
-import { registerStrictJson } from './json-body.js';
 import { FetchError, RobotsCache, assertFetchableUrl, crawl, type Candidate } from '@linkops/scraper';
 
 const ConfigSchema = z.object({
@@ -73,7 +72,6 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
   name: 'whis_webscraper',
   configSchema: ConfigSchema,
   routes(app, ctx) {
-    registerStrictJson(app);
     registerRoutes(app, ctx);
   },
   workers(ctx) {

@@ -1,4 +1,5 @@
-import { AppError, validationFailed } from '@linkops/shared';
+import type { FastifyInstance } from 'fastify';
+import { AppError, validationFailed } from './errors.js';
 
 /** Deeper JSON than this is refused: nothing a submission carries needs it, and deep trees cost stack downstream. */
 export const MAX_JSON_DEPTH = 64;
@@ -40,4 +41,19 @@ export function parseJsonStrict(text: string, where: string): unknown {
     }
   }
   return value;
+}
+
+/**
+ * application/json for every service, strictly: invalid UTF-8 is a 400 (never silently replaced with
+ * U+FFFD), as are bodies nested deeper than MAX_JSON_DEPTH and prototype keys.
+ */
+export function registerStrictJson(app: Pick<FastifyInstance, 'removeContentTypeParser' | 'addContentTypeParser'>): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonStrict(decodeUtf8(body as Buffer, 'body'), 'body'));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 }
