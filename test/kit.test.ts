@@ -139,7 +139,7 @@ describe('typed queues', () => {
           }));
         },
       },
-      { port: 0, env },
+      { port: 0, env, logDestination: new LogCapture().stream },
     );
     const consumer = await startService(
       {
