@@ -1,60 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { startService, type RunningService } from '@linkops/shared';
 import { service } from '../../services/whis_enhance/src/service.js';
 import { tempDir, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { clearPrefix, expectBodyAttacksRefused, fields, post, send } from '../helpers/bad-input.js';
 
-interface Envelope {
-  error: { code: string; message: string; details?: Array<{ field: string; reason: string }> };
-}
-
-/** Every request is time-bound: a hang fails the test instead of stalling it. */
-async function send(url: string, init: RequestInit = {}, timeoutMs = 15_000): Promise<{ status: number; body: Envelope }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  let body: Envelope;
-  try {
-    body = JSON.parse(text) as Envelope;
-  } catch {
-    throw new Error(`not JSON (${res.status}): ${text.slice(0, 200)}`);
-  }
-  return { status: res.status, body };
-}
-
-const postRaw = (body: string | Buffer, type = 'application/json'): RequestInit => ({ method: 'POST', headers: { 'content-type': type }, body });
-const post = (body: unknown) => postRaw(JSON.stringify(body));
-const fields = (b: Envelope) => (b.error.details ?? []).map((d) => d.field);
-
-async function clearPrefix(prefix: string) {
-  const r = new Redis(testRedisUrl());
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  await r.quit();
-}
-
-/** The generic body attacks every JSON route must survive with a clear 4xx. */
-async function expectBodyAttacksRefused(url: string, valid: Record<string, unknown>) {
-  const malformed = await send(url, postRaw('{"a": '));
-  expect(malformed.status).toBe(400);
-  expect(malformed.body.error.code).toBe('invalid_json');
-  const big = await send(url, post({ ...valid, pad: 'x'.repeat(200 * 1024) }));
-  expect(big.status).toBe(413);
-  expect(big.body.error.code).toBe('payload_too_large');
-  const deep = await send(url, postRaw(`{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`));
-  expect(deep.status).toBe(400);
-  expect(deep.body.error.message).toMatch(/nested deeper/);
-  const text = JSON.stringify(valid);
-  const cut = text.indexOf('"', text.indexOf(':') + 1) + 1;
-  const utf = await send(url, postRaw(Buffer.concat([Buffer.from(text.slice(0, cut)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(text.slice(cut))])));
-  expect(utf.status).toBe(400);
-  expect(utf.body.error.message).toMatch(/UTF-8/);
-  for (const b of ['null', '[]', '42', '"x"', '']) expect((await send(url, postRaw(b))).status, b).toBe(400);
-  expect((await send(url, postRaw('<x/>', 'application/xml'))).status).toBe(415);
-}
 
 interface EnhanceAnswer {
   content: string;
