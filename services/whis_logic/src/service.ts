@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   FeedbackSchema,
   JourneyStore,
+  PermanentJobError,
   AppError,
   notFound,
   type App,
@@ -17,6 +18,7 @@ import {
   ArtifactSearch,
   ArtifactStore,
   FeedbackLog,
+  ImmutableVersionError,
   FeedbackStats,
   assertValidId,
   assertValidVersion,
@@ -92,7 +94,14 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
     ctx.queues.work('whisPublish', async ({ artifact, record_ids }, job) => {
       const reg = registries.get(ctx);
       if (!reg) throw new Error('registry not initialised');
-      const result = await reg.store.publish(artifact);
+      let result;
+      try {
+        result = await reg.store.publish(artifact);
+      } catch (err) {
+        // A published version is immutable: retrying the same conflicting bytes can never succeed.
+        if (err instanceof ImmutableVersionError) throw new PermanentJobError(err.message);
+        throw err;
+      }
       if (result.status === 'created') {
         reg.search.upsert(result.artifact);
         await ctx.redis.publish(reg.channel, JSON.stringify({ id: artifact.meta.id, version: artifact.meta.version }));
