@@ -76,6 +76,12 @@ export class SecretEngine {
    */
   private readonly firstChar = new Uint8Array(65536);
   private readonly bigramSeen = new Uint8Array(65536);
+  /**
+   * Third-character filter: bit set for (bigram hash, third char) pairs that start a keyword; bigrams that
+   * are whole keywords (e.g. "q~") are marked in bigramComplete and skip it.
+   */
+  private readonly trigramSeen = new Uint8Array(1 << 20);
+  private readonly bigramComplete = new Uint8Array(65536);
   private readonly byBigram = new Map<number, string[]>();
   /** Lowercase matched keyword -> priorities of rules that have it or one of its prefixes as a keyword. */
   private readonly keywordRules = new Map<string, number[]>();
@@ -116,6 +122,8 @@ export class SecretEngine {
       const b = kw.charCodeAt(1);
       this.firstChar[a] = 1;
       this.bigramSeen[(a * 31 + b) & 0xffff] = 1;
+      if (kw.length === 2) this.bigramComplete[(a * 31 + b) & 0xffff] = 1;
+      else this.trigramSeen[(a * 961 + b * 31 + kw.charCodeAt(2)) & 0xfffff] = 1;
       const key = a * 65536 + b;
       const list = this.byBigram.get(key);
       if (list) list.push(kw);
@@ -193,7 +201,7 @@ export class SecretEngine {
       if (lower.length === text.length) {
         const positions: number[] = [];
         const keywords: string[] = [];
-        findKeywords(lower, this.firstChar, this.bigramSeen, this.byBigram, positions, keywords);
+        findKeywords(lower, this.firstChar, this.bigramSeen, this.bigramComplete, this.trigramSeen, this.byBigram, positions, keywords);
         for (let i = 0; i < positions.length; i++) onHit(positions[i]!, keywords[i]!);
       } else {
         // Lowercasing changed the length (e.g. U+0130), so offsets would drift: fall back to the `i` regex.
@@ -319,6 +327,8 @@ function findKeywords(
   lower: string,
   firstChar: Uint8Array,
   bigramSeen: Uint8Array,
+  bigramComplete: Uint8Array,
+  trigramSeen: Uint8Array,
   byBigram: Map<number, string[]>,
   positions: number[],
   keywords: string[],
@@ -328,7 +338,9 @@ function findKeywords(
     const a = lower.charCodeAt(i);
     if (firstChar[a] === 0) continue;
     const b = lower.charCodeAt(i + 1);
-    if (bigramSeen[(a * 31 + b) & 0xffff] === 0) continue;
+    const bh = (a * 31 + b) & 0xffff;
+    if (bigramSeen[bh] === 0) continue;
+    if (bigramComplete[bh] === 0 && trigramSeen[(a * 961 + b * 31 + lower.charCodeAt(i + 2)) & 0xfffff] === 0) continue;
     const candidates = byBigram.get(a * 65536 + b);
     if (candidates === undefined) continue;
     for (let k = 0; k < candidates.length; k++) {
