@@ -333,15 +333,18 @@ function findKeywords(
   positions: number[],
   keywords: string[],
 ): void {
-  const n = lower.length - 1;
+  // One byte per UTF-16 unit (latin1), so offsets match `lower`; keywords are ASCII, so a non-Latin-1 char
+  // folding onto an ASCII byte can only add a candidate that startsWith() below then rejects.
+  const bytes = Buffer.from(lower, 'latin1');
+  const n = bytes.length - 1;
   for (let i = 0; i < n; i++) {
-    const a = lower.charCodeAt(i);
+    const a = bytes[i]!;
     if (firstChar[a] === 0) continue;
-    const b = lower.charCodeAt(i + 1);
+    const b = bytes[i + 1]!;
     const bh = (a * 31 + b) & 0xffff;
     if (bigramSeen[bh] === 0) continue;
-    if (bigramComplete[bh] === 0 && trigramSeen[(a * 961 + b * 31 + lower.charCodeAt(i + 2)) & 0xfffff] === 0) continue;
-    const candidates = byBigram.get(a * 65536 + b);
+    if (bigramComplete[bh] === 0 && trigramSeen[(a * 961 + b * 31 + (i + 2 <= n ? bytes[i + 2]! : 0)) & 0xfffff] === 0) continue;
+    const candidates = byBigram.get(lower.charCodeAt(i) * 65536 + lower.charCodeAt(i + 1));
     if (candidates === undefined) continue;
     for (let k = 0; k < candidates.length; k++) {
       const kw = candidates[k]!;
