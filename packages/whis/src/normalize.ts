@@ -84,7 +84,7 @@ const HTML_TAGS = new Set(
   ),
 );
 const HTML_TAG_PROBE =
-  /<\/?(?:a|b|br|blockquote|code|div|em|h[1-6]|hr|i|img|kbd|li|ol|p|pre|script|span|strong|style|table|td|th|tr|ul)(?:\s[^<>]{0,500})?\/?>/i;
+  /<\/?(?:a|b|br|blockquote|code|div|em|h[1-6]|hr|i|img|kbd|li|ol|p|pre|script|span|strong|style|table|td|th|tr|ul)(?:[ \t][^<>\n]{0,500})?\/?>/i;
 const DROPPED_CONTENT_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'iframe']);
 const BLOCK_TAGS = new Set(
   'p div br h1 h2 h3 h4 h5 h6 ul ol table tr blockquote hr section article header footer main nav dl dt dd'.split(' '),

@@ -99,3 +99,12 @@ describe('normalizeSubmission', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('normalizeText regressions found by fuzzing', () => {
+  it('does not read "<A ... =>" spanning lines as an HTML tag, so a second pass changes nothing', () => {
+    const text = "<A\tpassword = \"x\nconst app = express();\napp.get('/run', (req, res) => res.send('ok'));\n";
+    const once = normalizeText(text);
+    expect(once).toContain("app.get('/run'");
+    expect(normalizeText(once)).toBe(once);
+  });
+});
