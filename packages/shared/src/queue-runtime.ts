@@ -209,7 +209,10 @@ export class QueueKit {
     const closing = Promise.all(this.workers.map((w) => w.close()));
     const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([closing, timer]);
-    await Promise.all(this.workers.map((w) => w.close(true).catch(() => undefined)));
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    // Bounded: with Redis unreachable these would otherwise wait for a reconnect that may never come.
+    const bounded = (p: Promise<unknown>) =>
+      Promise.race([p.catch(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, 3000).unref())]);
+    await Promise.all(this.workers.map((w) => bounded(w.close(true))));
+    await Promise.all([...this.queues.values()].map((q) => bounded(q.close())));
   }
 }

@@ -278,7 +278,8 @@ export async function startService<S extends z.ZodObject = typeof BaseConfigSche
       await app.close();
       await queues.close(config.SHUTDOWN_GRACE_MS);
       for (const fn of closers.reverse()) await fn();
-      await Promise.all([queueRedis.quit(), redis.quit(), probe.quit(), rateLimitRedis.quit()].map((p) => p.catch(() => undefined)));
+      // quit() waits for Redis to answer; with Redis down it would wait forever, so disconnect instead.
+      await Promise.all([queueRedis, redis, probe, rateLimitRedis].map((r) => (r.status === 'ready' ? withTimeout(r.quit(), 2000).catch(() => r.disconnect()) : r.disconnect())));
       log.info('stopped');
     })());
   return { app, ctx, url, stop };
@@ -393,6 +394,11 @@ export async function runService<S extends z.ZodObject = typeof BaseConfigSchema
   const svc = running;
   const shutdown = (signal: string) => {
     svc.ctx.log.info({ signal }, 'signal received');
+    // Whatever happens (e.g. Redis unreachable), the process is gone shortly after the grace period.
+    setTimeout(() => {
+      process.stderr.write(`${def.name}: shutdown did not finish in time; exiting\n`);
+      process.exit(1);
+    }, svc.ctx.config.SHUTDOWN_GRACE_MS + 10_000).unref();
     svc
       .stop()
       .then(() => process.exit(0))
