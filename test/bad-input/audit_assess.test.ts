@@ -1,64 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditReportSchema, startService, type AuditReport, type RunningService } from '@linkops/shared';
 import { service } from '../../services/audit_assess/src/service.js';
 import { git, makeRepo } from '../helpers/fixture-repo.js';
+import { deleteKeys, fieldsOf, raw } from '../helpers/bad-input.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.js';
 
 const BODY_LIMIT = 65_536;
 
-interface Answer {
-  status: number;
-  body: { error?: { code?: unknown; message?: unknown; details?: unknown } } & Record<string, unknown>;
-}
-
-/** Raw HTTP so bodies can be anything (invalid UTF-8, wrong content types, lies about length). */
-function raw(base: string, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Answer> {
-  const url = new URL(path, base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: body === undefined ? {} : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: Answer['body'];
-        try {
-          parsed = JSON.parse(text) as Answer['body'];
-        } catch {
-          parsed = { raw: text };
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
-    req.setTimeout(20_000, () => req.destroy(new Error(`${method} ${path}: no answer within 20 s`)));
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
-
-/** The field(s) an error names: the kit gives [{field}] for schema problems and {field} for engine ones. */
-function fieldsOf(details: unknown): string[] {
-  if (Array.isArray(details)) return details.map((d) => String((d as { field?: unknown }).field));
-  if (details && typeof details === 'object' && 'field' in details) return [String((details as { field: unknown }).field)];
-  return [];
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const r = new Redis(testRedisUrl());
-  try {
-    const keys: string[] = [];
-    for await (const batch of r.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
-    if (keys.length) await r.del(...keys);
-  } finally {
-    r.disconnect();
-  }
-}
 
 const nested = (depth: number, inner = '"x"') => '['.repeat(depth) + inner + ']'.repeat(depth);
 

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { request as httpRequest } from 'node:http';
 import { Redis } from 'ioredis';
 import { testRedisUrl } from './redis.js';
 
@@ -54,4 +55,53 @@ export async function expectBodyAttacksRefused(url: string, valid: Record<string
   expect(utf.body.error.message).toMatch(/UTF-8/);
   for (const b of ['null', '[]', '42', '"x"', '']) expect((await send(url, postRaw(b))).status, b).toBe(400);
   expect((await send(url, postRaw('<x/>', 'application/xml'))).status).toBe(415);
+}
+
+// Raw-HTTP variant for catalogues that send bodies fetch cannot (invalid UTF-8, lying content types).
+export interface Answer {
+  status: number;
+  body: { error?: { code?: unknown; message?: unknown; details?: unknown } } & Record<string, unknown>;
+}
+
+/** Raw HTTP so bodies can be anything (invalid UTF-8, wrong content types, lies about length). */
+export function raw(base: string, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Answer> {
+  const url = new URL(path, base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: body === undefined ? {} : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: Answer['body'];
+        try {
+          parsed = JSON.parse(text) as Answer['body'];
+        } catch {
+          parsed = { raw: text };
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.setTimeout(20_000, () => req.destroy(new Error(`${method} ${path}: no answer within 20 s`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+/** The field(s) an error names: the kit gives [{field}] for schema problems and {field} for engine ones. */
+export function fieldsOf(details: unknown): string[] {
+  if (Array.isArray(details)) return details.map((d) => String((d as { field?: unknown }).field));
+  if (details && typeof details === 'object' && 'field' in details) return [String((details as { field: unknown }).field)];
+  return [];
+}
+
+export async function deleteKeys(prefix: string): Promise<void> {
+  const r = new Redis(testRedisUrl());
+  try {
+    const keys: string[] = [];
+    for await (const batch of r.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
+    if (keys.length) await r.del(...keys);
+  } finally {
+    r.disconnect();
+  }
 }
