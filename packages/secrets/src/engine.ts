@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { Finding } from '@linkops/shared/contracts';
 import { shannonEntropy } from './entropy.js';
+import { KeywordIndex } from './keywords.js';
 import { isPlaceholder, looksLikeReference } from './placeholders.js';
 import type { SecretRule } from './types.js';
 
@@ -44,10 +45,6 @@ export interface EngineScanOptions {
   ignoreInlineAllow?: boolean;
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -64,27 +61,14 @@ export function fingerprintOf(ruleId: string, path: string, secret: string): str
 }
 
 /**
- * Compiled rule set. One pass of a combined keyword regex over the file finds candidate lines; only those
- * lines (or windows of very long lines) meet the rule regexes of the keywords they contain.
+ * Compiled rule set. One pass of the keyword index over the file finds candidate lines; only those lines
+ * (or windows of very long lines) meet the rule regexes of the keywords they contain.
  */
 export class SecretEngine {
   readonly rules: readonly CompiledRule[];
-  private readonly keywordRegex: RegExp | null;
-  /**
-   * Keyword prefilter tables: a regex alternation of ~600 literals runs at ~12 MB/s in V8, while this bigram
-   * lookup over the lowercased text (first char bitmap -> bigram bitmap -> candidate list) runs at memory speed.
-   */
-  private readonly firstChar = new Uint8Array(65536);
-  private readonly bigramSeen = new Uint8Array(65536);
-  /**
-   * Third-character filter: bit set for (bigram hash, third char) pairs that start a keyword; bigrams that
-   * are whole keywords (e.g. "q~") are marked in bigramComplete and skip it.
-   */
-  private readonly trigramSeen = new Uint8Array(1 << 20);
-  private readonly bigramComplete = new Uint8Array(65536);
-  private readonly byBigram = new Map<number, string[]>();
-  /** Lowercase matched keyword -> priorities of rules that have it or one of its prefixes as a keyword. */
-  private readonly keywordRules = new Map<string, number[]>();
+  private readonly keywordIndex: KeywordIndex;
+  /** Keyword id -> priorities of the rules that list it. */
+  private readonly rulesOfKeyword: number[][];
   private readonly fileRules: CompiledRule[];
 
   constructor(rules: readonly SecretRule[]) {
@@ -98,37 +82,16 @@ export class SecretEngine {
         named: rule.regex.source.includes('(?<secret>'),
       };
     });
-    const keywords = new Map<string, Set<number>>();
+    const keywords = new Map<string, number[]>();
     for (const c of this.rules) {
-      for (const k of c.rule.keywords) {
-        const kw = k.toLowerCase();
-        if (!keywords.has(kw)) keywords.set(kw, new Set());
-        keywords.get(kw)!.add(c.priority);
+      for (const k of new Set(c.rule.keywords.map((kw) => kw.toLowerCase()))) {
+        const list = keywords.get(k);
+        if (list) list.push(c.priority);
+        else keywords.set(k, [c.priority]);
       }
     }
-    const all = [...keywords.keys()].sort((a, b) => b.length - a.length);
-    // Longest first: at any position the alternation reports the longest keyword; shorter keywords that
-    // are prefixes of it are folded into its rule list, and the scan resumes one char later so keywords
-    // starting inside a hit are still seen.
-    for (const kw of all) {
-      const set = new Set<number>();
-      for (const [other, rulesOf] of keywords) if (kw.startsWith(other)) for (const p of rulesOf) set.add(p);
-      this.keywordRules.set(kw, [...set].sort((a, b) => a - b));
-    }
-    this.keywordRegex = all.length ? new RegExp(all.map(escapeRegex).join('|'), 'gi') : null;
-    for (const kw of all) {
-      if (kw.length < 2) throw new Error(`keyword too short: ${kw}`);
-      const a = kw.charCodeAt(0);
-      const b = kw.charCodeAt(1);
-      this.firstChar[a] = 1;
-      this.bigramSeen[(a * 31 + b) & 0xffff] = 1;
-      if (kw.length === 2) this.bigramComplete[(a * 31 + b) & 0xffff] = 1;
-      else this.trigramSeen[(a * 961 + b * 31 + kw.charCodeAt(2)) & 0xfffff] = 1;
-      const key = a * 65536 + b;
-      const list = this.byBigram.get(key);
-      if (list) list.push(kw);
-      else this.byBigram.set(key, [kw]);
-    }
+    this.keywordIndex = new KeywordIndex([...keywords.keys()]);
+    this.rulesOfKeyword = [...keywords.values()];
     this.fileRules = this.rules.filter((c) => c.rule.fileRequires);
   }
 
@@ -152,69 +115,56 @@ export class SecretEngine {
       }
     };
 
-    if (this.keywordRegex) {
-      let lineStart = -1;
-      let lineEnd = -1;
-      let hits = new Map<number, number[]>();
-      const flush = () => {
-        if (hits.size === 0) return;
-        const order = [...hits.keys()].sort((a, b) => a - b);
-        for (const p of order) {
-          const c = this.rules[p]!;
-          if (c.rule.fileRequires) continue; // handled on every line below
-          if (lineEnd - lineStart <= LONG_LINE || c.rule.multiline) {
-            runRule(c, lineStart, lineEnd, lineStart, lineEnd);
-          } else {
-            let winStart = -1;
-            let winEnd = -1;
-            for (const pos of hits.get(p)!) {
-              const s = Math.max(lineStart, pos - WINDOW_BEFORE);
-              const e = Math.min(lineEnd, pos + WINDOW_AFTER);
-              if (s <= winEnd) winEnd = e;
-              else {
-                if (winEnd > winStart) runRule(c, winStart, winEnd, lineStart, lineEnd);
-                winStart = s;
-                winEnd = e;
-              }
-            }
+    // Keyword hits grouped by line; each line runs the rules of its keywords once, in priority order.
+    const starts: number[] = [];
+    const keywordIds: number[] = [];
+    this.keywordIndex.find(text, starts, keywordIds);
+    let lineStart = -1;
+    let lineEnd = -1;
+    const hitsOfRule = new Map<number, number[]>();
+    const flush = () => {
+      if (hitsOfRule.size === 0) return;
+      const order = hitsOfRule.size === 1 ? [...hitsOfRule.keys()] : [...hitsOfRule.keys()].sort((a, b) => a - b);
+      for (const p of order) {
+        const c = this.rules[p]!;
+        if (c.rule.fileRequires) continue; // handled on every line below
+        if (lineEnd - lineStart <= LONG_LINE || c.rule.multiline) {
+          runRule(c, lineStart, lineEnd, lineStart, lineEnd);
+          continue;
+        }
+        // A long line (minified code): only windows around this rule's keyword hits, merged when they overlap.
+        const positions = hitsOfRule.get(p)!.sort((a, b) => a - b);
+        let winStart = -1;
+        let winEnd = -1;
+        for (const pos of positions) {
+          const s = Math.max(lineStart, pos - WINDOW_BEFORE);
+          const e = Math.min(lineEnd, pos + WINDOW_AFTER);
+          if (s <= winEnd) winEnd = e;
+          else {
             if (winEnd > winStart) runRule(c, winStart, winEnd, lineStart, lineEnd);
+            winStart = s;
+            winEnd = e;
           }
         }
-        hits = new Map();
-      };
-      const onHit = (pos: number, keyword: string) => {
-        if (pos >= lineEnd) {
-          flush();
-          lineStart = text.lastIndexOf('\n', pos) + 1;
-          const nl = text.indexOf('\n', pos);
-          lineEnd = nl === -1 ? text.length : nl;
-        }
-        const rulesHere = this.keywordRules.get(keyword.toLowerCase());
-        if (!rulesHere) return;
-        for (const p of rulesHere) {
-          const list = hits.get(p);
-          if (list) list.push(pos);
-          else hits.set(p, [pos]);
-        }
-      };
-      const lower = text.toLowerCase();
-      if (lower.length === text.length) {
-        const positions: number[] = [];
-        const keywords: string[] = [];
-        findKeywords(lower, this.firstChar, this.bigramSeen, this.bigramComplete, this.trigramSeen, this.byBigram, positions, keywords);
-        for (let i = 0; i < positions.length; i++) onHit(positions[i]!, keywords[i]!);
-      } else {
-        // Lowercasing changed the length (e.g. U+0130), so offsets would drift: fall back to the `i` regex.
-        const kwRegex = this.keywordRegex;
-        kwRegex.lastIndex = 0;
-        let m: RegExpExecArray | null;
-        while ((m = kwRegex.exec(text)) !== null) {
-          kwRegex.lastIndex = m.index + 1;
-          onHit(m.index, m[0]);
-        }
+        if (winEnd > winStart) runRule(c, winStart, winEnd, lineStart, lineEnd);
       }
-      flush();
+      hitsOfRule.clear();
+    };
+    for (let h = 0; h < starts.length; h++) {
+      const pos = starts[h]!;
+      if (pos >= lineEnd) {
+        flush();
+        lineStart = text.lastIndexOf('\n', pos) + 1;
+        const nl = text.indexOf('\n', pos);
+        lineEnd = nl === -1 ? text.length : nl;
+      }
+      for (const p of this.rulesOfKeyword[keywordIds[h]!]!) {
+        const list = hitsOfRule.get(p);
+        if (list) list.push(pos);
+        else hitsOfRule.set(p, [pos]);
+      }
     }
+    flush();
 
     for (const c of this.fileRules) {
       // Cheap literal check before the anchored regex: almost no file is a Secret manifest or docker config.
@@ -315,45 +265,6 @@ export class SecretEngine {
       const nl = text.indexOf('\n', a.matchStart);
       return !INLINE_ALLOW.test(text.slice(from, nl === -1 ? text.length : nl));
     });
-  }
-}
-
-/**
- * The hot loop, kept small and monomorphic so V8 optimizes it: every position whose bigram starts a keyword is
- * checked against that bigram's keywords, longest first; only the longest hit per position is reported (its rule
- * list already includes the rules of its prefixes).
- */
-function findKeywords(
-  lower: string,
-  firstChar: Uint8Array,
-  bigramSeen: Uint8Array,
-  bigramComplete: Uint8Array,
-  trigramSeen: Uint8Array,
-  byBigram: Map<number, string[]>,
-  positions: number[],
-  keywords: string[],
-): void {
-  // One byte per UTF-16 unit (latin1), so offsets match `lower`; keywords are ASCII, so a non-Latin-1 char
-  // folding onto an ASCII byte can only add a candidate that startsWith() below then rejects.
-  const bytes = Buffer.from(lower, 'latin1');
-  const n = bytes.length - 1;
-  for (let i = 0; i < n; i++) {
-    const a = bytes[i]!;
-    if (firstChar[a] === 0) continue;
-    const b = bytes[i + 1]!;
-    const bh = (a * 31 + b) & 0xffff;
-    if (bigramSeen[bh] === 0) continue;
-    if (bigramComplete[bh] === 0 && trigramSeen[(a * 961 + b * 31 + (i + 2 <= n ? bytes[i + 2]! : 0)) & 0xfffff] === 0) continue;
-    const candidates = byBigram.get(lower.charCodeAt(i) * 65536 + lower.charCodeAt(i + 1));
-    if (candidates === undefined) continue;
-    for (let k = 0; k < candidates.length; k++) {
-      const kw = candidates[k]!;
-      if (lower.startsWith(kw, i)) {
-        positions.push(i);
-        keywords.push(kw);
-        break;
-      }
-    }
   }
 }
 
