@@ -25,6 +25,19 @@ interface CompiledRule {
   named: boolean;
 }
 
+/** Packs (rule priority, text offset) pairs: offsets stay below 2^31, priorities below 2^21. */
+const PAIR_SHIFT = 2 ** 31;
+
+/** Per-call state of SecretEngine.scan(), passed along instead of captured by closures. */
+interface ScanContext {
+  text: string;
+  path: string;
+  out: RawMatch[];
+  lines: LineIndex;
+  /** Per multiline rule, its last search result (see runMultiline). */
+  multiline: Map<number, { from: number; next: RegExpExecArray | null }> | null;
+}
+
 /** A secret the engine accepted, before it becomes a Finding. Offsets are into the scanned text. */
 export interface RawMatch {
   rule: SecretRule;
@@ -69,7 +82,12 @@ export class SecretEngine {
   private readonly keywordIndex: KeywordIndex;
   /** Keyword id -> priorities of the rules that list it. */
   private readonly rulesOfKeyword: number[][];
-  private readonly fileRules: CompiledRule[];
+  /** Rules that apply to whole files, each with the keyword id of its required literal (-1: none). */
+  private readonly fileRules: Array<{ rule: CompiledRule; gate: number }>;
+  /** Keyword hits of the current scan, reused between calls (scans are synchronous). */
+  private readonly hitStarts: number[] = [];
+  private readonly hitIds: number[] = [];
+  private readonly lineHits: number[] = [];
 
   constructor(rules: readonly SecretRule[]) {
     this.rules = rules.map((rule, priority) => {
@@ -90,97 +108,113 @@ export class SecretEngine {
         else keywords.set(k, [c.priority]);
       }
     }
-    this.keywordIndex = new KeywordIndex([...keywords.keys()]);
+    // A file rule's literal joins the keyword pass (case-folded), so files without it cost no extra search.
+    for (const c of this.rules) {
+      const literal = c.rule.fileRequiresLiteral?.toLowerCase();
+      if (literal && !keywords.has(literal)) keywords.set(literal, []);
+    }
+    const keywordList = [...keywords.keys()];
+    this.keywordIndex = new KeywordIndex(keywordList);
     this.rulesOfKeyword = [...keywords.values()];
-    this.fileRules = this.rules.filter((c) => c.rule.fileRequires);
+    this.fileRules = this.rules
+      .filter((c) => c.rule.fileRequires)
+      .map((c) => ({ rule: c, gate: c.rule.fileRequiresLiteral ? keywordList.indexOf(c.rule.fileRequiresLiteral.toLowerCase()) : -1 }));
   }
 
   /** Every accepted secret in `text`, overlap-resolved (provider rules beat generic ones), in text order. */
   scan(text: string, path: string, options: EngineScanOptions = {}): RawMatch[] {
-    const candidates: RawMatch[] = [];
-    const lineStarts = new LineIndex(text);
-    const multilineCache = new Map<number, { from: number; next: RegExpExecArray | null }>();
-
-    const runRule = (c: CompiledRule, from: number, to: number, lineStart: number, lineEnd: number) => {
-      if (c.rule.multiline) {
-        this.runMultiline(c, text, lineStart, lineEnd, multilineCache, path, candidates, lineStarts);
-        return;
-      }
-      const slice = text.slice(from, to);
-      c.regex.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = c.regex.exec(slice)) !== null) {
-        if (m[0].length === 0) c.regex.lastIndex++;
-        this.accept(c, m, from, path, candidates, lineStarts);
-      }
-    };
-
-    // Keyword hits grouped by line; each line runs the rules of its keywords once, in priority order.
-    const starts: number[] = [];
-    const keywordIds: number[] = [];
-    this.keywordIndex.find(text, starts, keywordIds);
-    let lineStart = -1;
-    let lineEnd = -1;
-    const hitsOfRule = new Map<number, number[]>();
-    const flush = () => {
-      if (hitsOfRule.size === 0) return;
-      const order = hitsOfRule.size === 1 ? [...hitsOfRule.keys()] : [...hitsOfRule.keys()].sort((a, b) => a - b);
-      for (const p of order) {
-        const c = this.rules[p]!;
-        if (c.rule.fileRequires) continue; // handled on every line below
-        if (lineEnd - lineStart <= LONG_LINE || c.rule.multiline) {
-          runRule(c, lineStart, lineEnd, lineStart, lineEnd);
-          continue;
-        }
-        // A long line (minified code): only windows around this rule's keyword hits, merged when they overlap.
-        const positions = hitsOfRule.get(p)!.sort((a, b) => a - b);
-        let winStart = -1;
-        let winEnd = -1;
-        for (const pos of positions) {
-          const s = Math.max(lineStart, pos - WINDOW_BEFORE);
-          const e = Math.min(lineEnd, pos + WINDOW_AFTER);
-          if (s <= winEnd) winEnd = e;
-          else {
-            if (winEnd > winStart) runRule(c, winStart, winEnd, lineStart, lineEnd);
-            winStart = s;
-            winEnd = e;
-          }
-        }
-        if (winEnd > winStart) runRule(c, winStart, winEnd, lineStart, lineEnd);
-      }
-      hitsOfRule.clear();
-    };
-    for (let h = 0; h < starts.length; h++) {
-      const pos = starts[h]!;
-      if (pos >= lineEnd) {
-        flush();
-        lineStart = text.lastIndexOf('\n', pos) + 1;
-        const nl = text.indexOf('\n', pos);
-        lineEnd = nl === -1 ? text.length : nl;
-      }
-      for (const p of this.rulesOfKeyword[keywordIds[h]!]!) {
-        const list = hitsOfRule.get(p);
-        if (list) list.push(pos);
-        else hitsOfRule.set(p, [pos]);
-      }
-    }
-    flush();
-
-    for (const c of this.fileRules) {
-      // Cheap literal check before the anchored regex: almost no file is a Secret manifest or docker config.
+    const starts = this.hitStarts;
+    const ids = this.hitIds;
+    starts.length = 0;
+    ids.length = 0;
+    this.keywordIndex.find(text, starts, ids);
+    const ctx: ScanContext = { text, path, out: [], lines: new LineIndex(text), multiline: null };
+    if (starts.length > 0) this.runKeywordLines(ctx, starts, ids);
+    for (const { rule: c, gate } of this.fileRules) {
+      // The keyword pass saw the literal case-folded; most files never get this far.
+      if (gate !== -1 && !ids.includes(gate)) continue;
       if (c.rule.fileRequiresLiteral && !text.includes(c.rule.fileRequiresLiteral)) continue;
       if (!c.rule.fileRequires!.test(text)) continue;
       let start = 0;
       while (start <= text.length) {
         const nl = text.indexOf('\n', start);
         const end = nl === -1 ? text.length : nl;
-        runRule(c, start, end, start, end);
+        this.runRule(ctx, c, start, end, start, end);
         if (nl === -1) break;
         start = nl + 1;
       }
     }
+    return ctx.out.length === 0 ? [] : this.resolve(ctx.out, text, options);
+  }
 
-    return this.resolve(candidates, text, options);
+  /** Keyword hits grouped by line; each line runs the rules of its keywords once, in priority order. */
+  private runKeywordLines(ctx: ScanContext, starts: readonly number[], ids: readonly number[]): void {
+    const text = ctx.text;
+    // (priority, position) pairs of the current line, packed into one number so a numeric sort groups them.
+    const pairs = this.lineHits;
+    pairs.length = 0;
+    let lineStart = -1;
+    let lineEnd = -1;
+    for (let h = 0; h <= starts.length; h++) {
+      const pos = h < starts.length ? starts[h]! : Number.MAX_SAFE_INTEGER;
+      if (pos >= lineEnd) {
+        if (pairs.length > 0) this.runLine(ctx, pairs, lineStart, lineEnd);
+        pairs.length = 0;
+        if (h === starts.length) break;
+        lineStart = text.lastIndexOf('\n', pos) + 1;
+        const nl = text.indexOf('\n', pos);
+        lineEnd = nl === -1 ? text.length : nl;
+      }
+      for (const p of this.rulesOfKeyword[ids[h]!]!) pairs.push(p * PAIR_SHIFT + pos);
+    }
+  }
+
+  private runLine(ctx: ScanContext, pairs: number[], lineStart: number, lineEnd: number): void {
+    if (pairs.length > 1) pairs.sort((a, b) => a - b);
+    const longLine = lineEnd - lineStart > LONG_LINE;
+    let k = 0;
+    while (k < pairs.length) {
+      const p = Math.floor(pairs[k]! / PAIR_SHIFT);
+      let stop = k + 1;
+      while (stop < pairs.length && Math.floor(pairs[stop]! / PAIR_SHIFT) === p) stop++;
+      const c = this.rules[p]!;
+      if (c.rule.fileRequires) {
+        // handled on every line of matching files
+      } else if (!longLine || c.rule.multiline) {
+        this.runRule(ctx, c, lineStart, lineEnd, lineStart, lineEnd);
+      } else {
+        // A long line (minified code): only windows around this rule's keyword hits, merged when they overlap.
+        let winStart = -1;
+        let winEnd = -1;
+        for (let j = k; j < stop; j++) {
+          const pos = pairs[j]! - p * PAIR_SHIFT;
+          const s = Math.max(lineStart, pos - WINDOW_BEFORE);
+          const e = Math.min(lineEnd, pos + WINDOW_AFTER);
+          if (s <= winEnd) winEnd = e;
+          else {
+            if (winEnd > winStart) this.runRule(ctx, c, winStart, winEnd, lineStart, lineEnd);
+            winStart = s;
+            winEnd = e;
+          }
+        }
+        if (winEnd > winStart) this.runRule(ctx, c, winStart, winEnd, lineStart, lineEnd);
+      }
+      k = stop;
+    }
+  }
+
+  private runRule(ctx: ScanContext, c: CompiledRule, from: number, to: number, lineStart: number, lineEnd: number): void {
+    if (c.rule.multiline) {
+      this.runMultiline(c, ctx.text, lineStart, lineEnd, (ctx.multiline ??= new Map()), ctx.path, ctx.out, ctx.lines);
+      return;
+    }
+    const slice = ctx.text.slice(from, to);
+    c.regex.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = c.regex.exec(slice)) !== null) {
+      if (m[0].length === 0) c.regex.lastIndex++;
+      this.accept(c, m, from, ctx.path, ctx.out, ctx.lines);
+    }
   }
 
   private runMultiline(

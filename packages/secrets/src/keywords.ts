@@ -1,3 +1,15 @@
+import {
+  createKernel,
+  LONG_BITS_OFFSET,
+  LONG_TAIL,
+  SEGMENT,
+  SHORT,
+  TABLE_MASK,
+  tableIndex,
+  TAIL_OFFSET,
+  TEXT_OFFSET,
+  type CandidateKernel,
+} from './keyword-kernel.js';
 import { COMMON_TRIGRAMS } from './trigram-frequency.js';
 
 /**
@@ -37,44 +49,37 @@ function caseVariants(code: number): number[] {
   return code >= 97 && code <= 122 ? [code, code - 32] : [code];
 }
 
-/** The last four bytes, 7 bits each. */
-const WINDOW_MASK = 0xfffffff;
-const LONG_TAIL = 1;
-const SHORT = 2;
-const TABLE_MASK = 0x1fffff;
-
-/** Folds the 28-bit window into the 21-bit table; colliding anchors share a slot, so this only costs checks. */
-function tableIndex(window: number): number {
-  return (window ^ (window >>> 10)) & TABLE_MASK;
-}
-
 export class KeywordIndex {
   readonly keywords: readonly string[];
   /** tableIndex(4-byte window) -> slot + 1 (0: none) for keywords of 4+ chars, anchored on 4 of them. */
   private readonly longSlotOf = new Uint16Array(TABLE_MASK + 1);
   /** Last 3 bytes of the window -> slot + 1, for 2- and 3-char keywords (a hash of 4 bytes cannot ignore one). */
   private readonly shortSlotOf = new Uint16Array(TABLE_MASK + 1);
-  /**
-   * One bit per cell of each table: the hot loop reads these 256 KB bitmaps, which stay in cache, and touches
-   * the 4 MB slot tables only on a hit.
-   */
-  private readonly longBits = new Int32Array((TABLE_MASK + 1) >>> 5);
+  /** Runs the byte loop; holds the tail table and long bitmap in its memory. */
+  private readonly kernel: CandidateKernel;
   /**
    * Stage one, indexed directly by the last three bytes: LONG_TAIL when some 4-byte anchor ends with them,
-   * SHORT when a short keyword does. Reading one byte per position is the whole cost for ~98% of the text.
+   * SHORT when a short keyword does. Stage two for LONG_TAIL: the bit of tableIndex(window) in longBits.
    */
-  private readonly tail = new Uint8Array(TABLE_MASK + 1);
+  private readonly tail: Uint8Array;
+  private readonly longBits: Uint8Array;
+  private readonly text: Uint8Array;
+  /** Writes latin1 text into the kernel's text segment. */
+  private readonly textWriter: Buffer;
   /** Slot s owns entries [slotStart[s], slotStart[s + 1]). */
   private readonly slotStart: Int32Array;
   private readonly entryKeyword: Int32Array;
   /** Distance from the keyword's start to the window's last byte. */
   private readonly entryBack: Int32Array;
-  /** Reused between calls (scans are synchronous); a plain Uint8Array view keeps the hot loop monomorphic. */
-  private scratch = new Uint8Array(64 * 1024);
-  private scratchWriter = Buffer.from(this.scratch.buffer);
 
   constructor(keywords: readonly string[]) {
     this.keywords = [...keywords];
+    this.kernel = createKernel();
+    const mem = this.kernel.memory;
+    this.tail = mem.subarray(TAIL_OFFSET, TAIL_OFFSET + TABLE_MASK + 1);
+    this.longBits = mem.subarray(LONG_BITS_OFFSET, LONG_BITS_OFFSET + ((TABLE_MASK + 1) >>> 3));
+    this.text = mem.subarray(TEXT_OFFSET, TEXT_OFFSET + SEGMENT + 3);
+    this.textWriter = Buffer.from(mem.buffer, mem.byteOffset + TEXT_OFFSET, SEGMENT + 3);
     type Entry = { keyword: number; back: number };
     const longCells = new Map<number, Entry[]>();
     const shortCells = new Map<number, Entry[]>();
@@ -131,7 +136,7 @@ export class KeywordIndex {
     assign(shortCells, this.shortSlotOf);
     for (const w of longWindows) {
       const index = tableIndex(w);
-      this.longBits[index >>> 5]! |= 1 << (index & 31);
+      this.longBits[index >>> 3]! |= 1 << (index & 7);
       this.tail[w & TABLE_MASK]! |= LONG_TAIL;
     }
     for (const index of shortCells.keys()) this.tail[index]! |= SHORT;
@@ -157,31 +162,36 @@ export class KeywordIndex {
    * so hits on one line all come before hits on the next.
    */
   find(text: string, starts: number[], ids: number[]): void {
-    const n = text.length;
-    if (this.scratch.length < n) {
-      this.scratch = new Uint8Array(Math.max(n, this.scratch.length * 2));
-      this.scratchWriter = Buffer.from(this.scratch.buffer);
-    }
-    const bytes = this.scratch;
-    this.scratchWriter.write(text, 0, n, 'latin1');
-    const tail = this.tail;
-    let window = 0;
-    for (let i = 0; i < n; i++) {
-      window = ((window << 7) | (bytes[i]! & 0x7f)) & WINDOW_MASK;
-      const kind = tail[window & TABLE_MASK]!;
-      if (kind !== 0) this.atTail(text, kind, window, i, starts, ids);
+    const bytes = this.text;
+    const out = this.kernel.out;
+    // Segments overlap by 3 bytes so windows spanning a boundary are complete; positions in the overlap
+    // were reported by the previous segment.
+    for (let segment = 0; segment < text.length; segment += SEGMENT) {
+      const from = segment === 0 ? 0 : segment - 3;
+      const to = Math.min(text.length, segment + SEGMENT);
+      const n = to - from;
+      this.textWriter.write(from === 0 && to === text.length ? text : text.slice(from, to), 0, n, 'latin1');
+      const count = this.kernel.scan(n);
+      for (let c = 0; c < count; c++) {
+        const i = out[c]!;
+        if (i < segment - from) continue;
+        let window = bytes[i]! & 0x7f;
+        if (i >= 1) window |= (bytes[i - 1]! & 0x7f) << 7;
+        if (i >= 2) window |= (bytes[i - 2]! & 0x7f) << 14;
+        if (i >= 3) window |= (bytes[i - 3]! & 0x7f) << 21;
+        const kind = this.tail[window & TABLE_MASK]!;
+        if (kind & SHORT) this.verify(text, this.shortSlotOf[window & TABLE_MASK]! - 1, from + i, starts, ids);
+        if (kind & LONG_TAIL) {
+          const slot = this.longSlotOf[tableIndex(window)]!;
+          if (slot !== 0) this.verify(text, slot - 1, from + i, starts, ids);
+        }
+      }
     }
   }
 
-  private atTail(text: string, kind: number, window: number, end: number, starts: number[], ids: number[]): void {
-    if (kind & SHORT) this.verify(text, this.shortSlotOf[window & TABLE_MASK]! - 1, end, starts, ids);
-    if (kind & LONG_TAIL) {
-      const index = tableIndex(window);
-      if ((this.longBits[index >>> 5]! >>> (index & 31)) & 1) {
-        const slot = this.longSlotOf[index]!;
-        if (slot !== 0) this.verify(text, slot - 1, end, starts, ids);
-      }
-    }
+  /** Which implementation runs the byte loop (for benchmarks and diagnostics). */
+  get kernelKind(): 'wasm' | 'js' {
+    return this.kernel.kind;
   }
 
   private verify(text: string, slot: number, end: number, starts: number[], ids: number[]): void {
