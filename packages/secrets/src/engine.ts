@@ -121,6 +121,11 @@ export class SecretEngine {
       .map((c) => ({ rule: c, gate: c.rule.fileRequiresLiteral ? keywordList.indexOf(c.rule.fileRequiresLiteral.toLowerCase()) : -1 }));
   }
 
+  /** Which implementation runs the keyword byte loop: 'wasm', or 'js' where WebAssembly is unavailable. */
+  get keywordKernel(): 'wasm' | 'js' {
+    return this.keywordIndex.kernelKind;
+  }
+
   /** Every accepted secret in `text`, overlap-resolved (provider rules beat generic ones), in text order. */
   scan(text: string, path: string, options: EngineScanOptions = {}): RawMatch[] {
     const starts = this.hitStarts;

@@ -20,19 +20,21 @@ const BINARY_EXTENSIONS = new Set([
 /** Minified or generated text: long lines of hashes and base64 that only produce noise. */
 const GENERATED_SUFFIXES = ['.min.js', '.min.css', '.min.mjs', '.bundle.js', '.js.map', '.css.map', '.map', '.snap'];
 
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// One regex each instead of loops: this runs for every file of every scan.
+const GENERATED_SUFFIX_RE = new RegExp(`(?:${GENERATED_SUFFIXES.map(escapeRegex).join('|')})$`);
+const SKIPPED_SEGMENT_RE = new RegExp(`(?:^|/)(?:${[...SKIPPED_SEGMENTS].map(escapeRegex).join('|')})/`);
+
 /** True when `path` is on the global allowlist (never scanned). Cheap: no globbing. */
 export function isGloballyAllowlisted(path: string): boolean {
-  const normalized = path.replace(/\\/g, '/');
+  const normalized = path.includes('\\') ? path.replace(/\\/g, '/') : path;
   const slash = normalized.lastIndexOf('/');
   const base = normalized.slice(slash + 1).toLowerCase();
   if (SKIPPED_BASENAMES.has(base)) return true;
   const dot = base.lastIndexOf('.');
   if (dot >= 0 && BINARY_EXTENSIONS.has(base.slice(dot + 1))) return true;
-  for (const suffix of GENERATED_SUFFIXES) if (base.endsWith(suffix)) return true;
-  if (slash > 0) {
-    for (const segment of normalized.slice(0, slash).split('/')) if (SKIPPED_SEGMENTS.has(segment)) return true;
-  }
-  return false;
+  if (GENERATED_SUFFIX_RE.test(base)) return true;
+  return slash > 0 && SKIPPED_SEGMENT_RE.test(normalized.slice(0, slash + 1));
 }
 
 /** NUL bytes early in a file mean binary content that slipped past the extension check. */
