@@ -51,10 +51,13 @@ function caseVariants(code: number): number[] {
 
 export class KeywordIndex {
   readonly keywords: readonly string[];
-  /** tableIndex(4-byte window) -> slot + 1 (0: none) for keywords of 4+ chars, anchored on 4 of them. */
-  private readonly longSlotOf = new Uint16Array(TABLE_MASK + 1);
-  /** Last 3 bytes of the window -> slot + 1, for 2- and 3-char keywords (a hash of 4 bytes cannot ignore one). */
-  private readonly shortSlotOf = new Uint16Array(TABLE_MASK + 1);
+  /**
+   * tableIndex(4-byte window) -> slot, for keywords of 4+ chars, anchored on 4 of them. Maps, not 2^21-entry
+   * arrays: they are read only at candidates, and an engine per rule (the vector tests) stays small.
+   */
+  private readonly longSlotOf = new Map<number, number>();
+  /** Last 3 bytes of the window -> slot, for 2- and 3-char keywords (a hash of 4 bytes cannot ignore one). */
+  private readonly shortSlotOf = new Map<number, number>();
   /** Runs the byte loop; holds the tail table and long bitmap in its memory. */
   private readonly kernel: CandidateKernel;
   /**
@@ -118,18 +121,17 @@ export class KeywordIndex {
     // Cells with the same entry list share a slot (a two-char keyword fills 512 cells).
     const slotIds = new Map<string, number>();
     const slotLists: Entry[][] = [];
-    const assign = (cells: Map<number, Entry[]>, table: Uint16Array) => {
+    const assign = (cells: Map<number, Entry[]>, table: Map<number, number>) => {
       for (const [index, list] of cells) {
         list.sort((x, y) => x.keyword - y.keyword || x.back - y.back);
         const key = list.map((e) => `${e.keyword}:${e.back}`).join(',');
         let slot = slotIds.get(key);
         if (slot === undefined) {
           slot = slotLists.length;
-          if (slot >= 0xffff) throw new Error('too many keyword anchor slots');
           slotIds.set(key, slot);
           slotLists.push(list);
         }
-        table[index] = slot + 1;
+        table.set(index, slot);
       }
     };
     assign(longCells, this.longSlotOf);
@@ -180,10 +182,10 @@ export class KeywordIndex {
         if (i >= 2) window |= (bytes[i - 2]! & 0x7f) << 14;
         if (i >= 3) window |= (bytes[i - 3]! & 0x7f) << 21;
         const kind = this.tail[window & TABLE_MASK]!;
-        if (kind & SHORT) this.verify(text, this.shortSlotOf[window & TABLE_MASK]! - 1, from + i, starts, ids);
+        if (kind & SHORT) this.verify(text, this.shortSlotOf.get(window & TABLE_MASK)!, from + i, starts, ids);
         if (kind & LONG_TAIL) {
-          const slot = this.longSlotOf[tableIndex(window)]!;
-          if (slot !== 0) this.verify(text, slot - 1, from + i, starts, ids);
+          const slot = this.longSlotOf.get(tableIndex(window));
+          if (slot !== undefined) this.verify(text, slot, from + i, starts, ids);
         }
       }
     }

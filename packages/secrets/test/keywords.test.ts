@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -5,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createJsKernel, createKernel, SEGMENT, TEXT_OFFSET } from '../src/keyword-kernel.js';
 import { KeywordIndex } from '../src/keywords.js';
 import { SECRET_RULES } from '../src/rules/index.js';
+import { engineFor, scanText } from '../src/scan.js';
 
 const RULE_KEYWORDS = [...new Set(SECRET_RULES.flatMap((r) => r.keywords))];
 
@@ -119,5 +121,28 @@ describe('candidate kernel', () => {
   it('agree on real source files', () => {
     const dir = new URL('../src/', import.meta.url).pathname;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) compare(readFileSync(join(dir, file), 'utf8'));
+  });
+});
+
+describe('without WebAssembly', () => {
+  it('falls back to the JavaScript kernel with the same findings (node --jitless has no WebAssembly)', () => {
+    const sample = new URL('./engine.test.ts', import.meta.url).pathname;
+    const text = readFileSync(sample, 'utf8');
+    const script = [
+      `import { readFileSync } from 'node:fs';`,
+      `import { engineFor, scanText } from ${JSON.stringify(new URL('../src/scan.ts', import.meta.url).pathname)};`,
+      `const found = scanText(readFileSync(${JSON.stringify(sample)}, 'utf8'), 'engine.test.ts');`,
+      `console.log(JSON.stringify({ kernel: engineFor().keywordKernel, ids: found.map((f) => f.fingerprint) }));`,
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--jitless', '--no-warnings', '--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const result = JSON.parse(out.trim().split('\n').pop()!) as { kernel: string; ids: string[] };
+    expect(result.kernel).toBe('js');
+    expect(engineFor().keywordKernel).toBe('wasm');
+    const here = scanText(text, 'engine.test.ts').map((f) => f.fingerprint);
+    expect(here.length).toBeGreaterThan(3);
+    expect(result.ids).toEqual(here);
   });
 });
