@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import type { Finding } from '@linkops/shared/contracts';
 import { shannonEntropy } from './entropy.js';
 import { KeywordIndex } from './keywords.js';
-import { isPlaceholder, looksLikeReference } from './placeholders.js';
+import { isCodePath, isPlaceholder, looksLikeReference } from './placeholders.js';
 import type { SecretRule } from './types.js';
 
 /** Lines longer than this (minified code, data blobs) are only regex-tested in windows around keyword hits. */
@@ -263,7 +263,7 @@ export class SecretEngine {
     const entropy = shannonEntropy(secret);
     if (rule.entropy !== undefined && entropy < rule.entropy) return;
     if (isPlaceholder(secret)) return;
-    if (rule.generic && looksLikeReference(secret)) return;
+    if (rule.generic && (looksLikeReference(secret) || (group === 'secret2' && isCodePath(path)))) return;
     const al = rule.allowlist;
     if (al) {
       if (al.regexes?.some((r) => r.test(secret))) return;

@@ -185,7 +185,12 @@ export function createKernel(): CandidateKernel {
     }
   }
   if (!compiled || !wasm) return createJsKernel();
-  const { exports } = new wasm.Instance(compiled, {});
+  let exports;
+  try {
+    ({ exports } = new wasm.Instance(compiled, {}));
+  } catch {
+    return createJsKernel(); // out of address space for another memory: slower, still correct
+  }
   const buffer = exports.memory!.buffer;
   return {
     memory: new Uint8Array(buffer),

@@ -41,8 +41,22 @@ const REFERENCE = [
   /^[a-z]+(?:[A-Z][a-z0-9]*)+$/, // camelCaseIdentifier
   /^(?:https?|file):\/\//i,
   /^(?:\.{0,2}\/)[\w./-]+$/, // file paths
+  /^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/[\w.-]*)+$/, // host/path: authentication.k8s.io/v1
+  // A member path ending in a word-shaped name: index_js_1.TokenizerMode.RAWTEXT, Errors.InvalidToken
+  /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.(?:(?:[A-Z]?[a-z]+)+|[A-Z]+(?:_[A-Z]+)*)\d*$/,
 ];
 
 export function looksLikeReference(value: string): boolean {
   return REFERENCE.some((r) => r.test(value));
+}
+
+/** Source files, where an unquoted value after `=` or `:` is an expression or a type, never a literal. */
+const CODE_EXTENSIONS = new Set([
+  'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'vue', 'svelte', 'py', 'go', 'java', 'kt', 'kts', 'scala',
+  'groovy', 'rb', 'php', 'cs', 'rs', 'swift', 'c', 'h', 'cc', 'cpp', 'hpp', 'm', 'dart', 'lua',
+]);
+
+export function isCodePath(path: string): boolean {
+  const dot = path.lastIndexOf('.');
+  return dot > path.lastIndexOf('/') && CODE_EXTENSIONS.has(path.slice(dot + 1).toLowerCase());
 }

@@ -102,6 +102,16 @@ describe('false-alarm suppression', () => {
     expect(scanText(line, 'src/config.ts')).toEqual([]);
   });
 
+  it('reads unquoted generic values in source files as expressions, quoted ones as literals', () => {
+    const value = 'Zq8xW2mN4vB6nM1kL3jH5gF7';
+    const rules = (text: string, path: string) => scanText(text, path).map((f) => f.rule_id);
+    expect(rules(`const apiKey = ${value};`, 'src/app.ts')).toEqual([]);
+    expect(rules('export type V = { "secretRef": IIoK8sApiCoreV1SecretReference };', 'types/volume.d.ts')).toEqual([]);
+    expect(rules(`const apiKey = '${value}';`, 'src/app.ts')).toEqual(['generic-api-key']);
+    expect(rules(`API_KEY=${value}`, 'deploy/.env')).toEqual(['generic-api-key']);
+    expect(rules(`api_key: ${value}`, 'config/app.yaml')).toEqual(['generic-api-key']);
+  });
+
   it('isPlaceholder and entropy behave at the edges', () => {
     expect(isPlaceholder('${A}')).toBe(true);
     expect(isPlaceholder('zzzzzzzz')).toBe(true);

@@ -165,7 +165,8 @@ export const genericRules: SecretRule[] = [
     keywords: ['password', 'passwd', 'passphrase', '_pwd', '_pass'],
     entropy: 3,
     generic: true,
-    allowlist: { regexes: [/^[^0-9]*$/] },
+    // A password that spells out "password" or "secret" is a docs or test sample ("Password123!").
+    allowlist: { regexes: [/^[^0-9]*$/], stopwords: ['password', 'passwd', 'secret'] },
     gitleaks: 'generic-api-key',
     positives: [...inSyntaxes('DB_PASSWORD', dbPassword), 'spring.datasource.password=Tr0ub4dor&3xK9', `ADMIN_PASSWORD=${sample('admin-pw', 16, ALNUM)}`],
     negatives: [
@@ -173,6 +174,8 @@ export const genericRules: SecretRule[] = [
       'DB_PASSWORD=postgres', 'password: ********', 'password = getPassword()', 'password=os.environ["DB_PASSWORD"]',
       'password_reset_url: /account/reset', 'if (password == confirmPassword) {', 'PASSWORD_MIN_LENGTH=12', 'password: !vault |',
       'password: "{{ vault_db_password }}"', 'password=config.database.password', 'PASSWORD=${{ secrets.DB_PASSWORD }}',
+      'curl localhost:8080/auth?username=admin&password=Password123!', '{ port: 30001, password: "password-for-30001" },',
+      "password: 'real-secret-6-levels'",
     ],
   }),
   rule({
@@ -191,6 +194,8 @@ export const genericRules: SecretRule[] = [
       'token = lexer.nextToken();', 'const SECRET_NAME = "PROD_DB_CREDENTIALS";', 'api_key: ${API_KEY}', 'secretName: app-tls-certificate',
       'token_type: bearer_access_token', 'TOKEN_URL=https://auth.acme.io/oauth/token', 'secret: 0123456789012345',
       'privateKeyPath: ./certs/server.key', 'accessKey: AWS_ACCESS_KEY_ID_FROM_ENV',
+      'TokenRequest.apiVersion="authentication.k8s.io/v1"', 'this.tokenizer.state = index_js_1.TokenizerMode.RAWTEXT;',
+      'token.tagName = html_js_1.TAG_NAMES.TITLE;',
     ],
   }),
 ];
