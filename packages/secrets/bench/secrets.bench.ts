@@ -5,12 +5,13 @@
  * the corpus as fits its time budget; linkops is timed on exactly that subset too, and on the whole corpus.
  * Both read the same in-memory strings (no file I/O is timed). BENCH_ROUNDS (default 3) sets the rounds.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { lintSource } from '@secretlint/core';
 import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
 import { engineFor, isGloballyAllowlisted, scanText } from '../src/index.js';
+import { walkTextFiles } from '../scripts/text-files.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const PNPM = join(ROOT, 'node_modules/.pnpm');
@@ -23,30 +24,15 @@ interface Planted { path: string; line: number; kind: string; value: string }
 
 function collectCorpus(): BenchFile[] {
   const files: BenchFile[] = [];
-  let total = 0;
-  const walk = (dir: string) => {
-    if (total >= CORPUS_CAP) return;
-    let entries;
-    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      if (total >= CORPUS_CAP) return;
-      const full = join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile() && TEXT_EXT.test(e.name)) {
-        const size = statSync(full).size;
-        if (size === 0 || size > 256 * 1024) continue;
-        // Same relative path for both tools, without the node_modules segments our walker would skip.
-        const path = `corpus/${relative(PNPM, full).replace(/node_modules\//g, 'nm/')}`;
-        if (isGloballyAllowlisted(path)) continue;
-        const content = readFileSync(full, 'utf8');
-        if (content.includes('\u0000')) continue;
-        files.push({ path, content, bytes: Buffer.byteLength(content) });
-        total += files[files.length - 1]!.bytes;
-      }
-    }
-  };
-  walk(PNPM);
+  walkTextFiles(PNPM, { extensions: TEXT_EXT, capBytes: CORPUS_CAP }, (full) => {
+    // Same relative path for both tools, without the node_modules segments our walker would skip.
+    const path = `corpus/${relative(PNPM, full).replace(/node_modules\//g, 'nm/')}`;
+    if (isGloballyAllowlisted(path)) return 0;
+    const content = readFileSync(full, 'utf8');
+    if (content.includes('\u0000')) return 0;
+    files.push({ path, content, bytes: Buffer.byteLength(content) });
+    return files[files.length - 1]!.bytes;
+  });
   return files;
 }
 

@@ -6,8 +6,8 @@
  *
  *   node --import tsx packages/secrets/scripts/gen-trigram-frequency.ts [dir ...]
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { walkTextFiles } from './text-files.js';
 
 const dirs = process.argv.length > 2 ? process.argv.slice(2) : ['/usr/lib/python3.11', '/usr/include'];
 const CAP_PER_DIR = 20 * 1024 * 1024;
@@ -16,29 +16,15 @@ const TEXT_EXT = /\.(?:js|mjs|cjs|ts|json|md|ya?ml|txt|sh|py|rb|go|toml|ini|cfg|
 
 const counts = new Map<string, number>();
 let total = 0;
-let cap = 0;
-const walk = (d: string) => {
-  if (total >= cap) return;
-  let entries;
-  try { entries = readdirSync(d, { withFileTypes: true }); } catch { return; }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    if (total >= cap) return;
-    const full = join(d, e.name);
-    if (e.isDirectory()) walk(full);
-    else if (e.isFile() && TEXT_EXT.test(e.name) && statSync(full).size <= 256 * 1024) {
-      const text = readFileSync(full, 'utf8').toLowerCase();
-      total += text.length;
-      for (let i = 2; i < text.length; i++) {
-        const t = text.slice(i - 2, i + 1);
-        if (/^[\x20-\x7e]{3}$/.test(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
-      }
-    }
-  }
-};
 for (const dir of dirs) {
-  cap = total + CAP_PER_DIR;
-  walk(dir);
+  total += walkTextFiles(dir, { extensions: TEXT_EXT, capBytes: CAP_PER_DIR }, (full) => {
+    const text = readFileSync(full, 'utf8').toLowerCase();
+    for (let i = 2; i < text.length; i++) {
+      const t = text.slice(i - 2, i + 1);
+      if (/^[\x20-\x7e]{3}$/.test(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    return text.length;
+  });
 }
 const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, KEEP);
 const rows = top.map(([t, n]) => `  [${JSON.stringify(t)}, ${Math.max(1, Math.round((n / total) * 1e6))}],`);
