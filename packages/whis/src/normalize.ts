@@ -15,11 +15,15 @@ export interface CodeBlock {
   code: string;
 }
 
-const FENCE_LINE = /^ {0,3}(```|~~~)(.*)$/;
+const FENCE_LINE = /^(```|~~~)(.*)$/;
 
-/** A fence line's marker and info word, or null. Backtick fences may not have backticks in their info. */
+/**
+ * A fence line's marker and info word, or null. Backtick fences may not have backticks in their info.
+ * The line is trimmed first, as normalization trims prose lines: a fence indented by a tab, four spaces or
+ * U+2028 is still a fence, else it would become one on a second pass (normalizeText must be idempotent).
+ */
 function parseFenceLine(line: string): { marker: string; info: string; rest: string } | null {
-  const m = FENCE_LINE.exec(line);
+  const m = FENCE_LINE.exec(line.trim());
   if (!m) return null;
   // Longer fences (````) are counted in code: `{3,} followed by .* would backtrack.
   let marker = m[1] ?? '```';
@@ -131,7 +135,9 @@ export function stripHtml(html: string): string {
         else if (BLOCK_TAGS.has(name)) out.push('\n');
       },
       ontext(text) {
-        if (dropDepth === 0) out.push(inlineCodeDepth > 0 || preDepth > 0 ? text : text.replace(/\n/g, ' '));
+        // Only <pre> keeps its line breaks; inline <code> is inline, so a newline in it is a space (as in
+        // Markdown code spans), else a second normalization would join the lines and change the text.
+        if (dropDepth === 0) out.push(preDepth > 0 ? text : text.replace(/\n/g, ' '));
       },
       onclosetag(name, isImplied) {
         if (!HTML_TAGS.has(name) && !DROPPED_CONTENT_TAGS.has(name)) {

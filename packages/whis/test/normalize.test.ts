@@ -39,6 +39,24 @@ describe('normalizeText', () => {
     expect(out).toContain('<div class="x">{{ .Values.name }}</div>');
     expect(out.startsWith('Template:')).toBe(true);
   });
+
+  it('turns a line break inside inline <code> into a space, so normalizing twice changes nothing (fuzz finds)', () => {
+    for (const input of ['x <code>foo\n</code> y', '<A<pre><code>```python\n']) {
+      const once = normalizeText(input);
+      expect(once).not.toContain('\n');
+      expect(normalizeText(once)).toBe(once);
+    }
+    expect(normalizeText('run <code>kubectl get\npods</code> now')).toBe('run `kubectl get pods` now');
+  });
+
+  it('treats a fence indented by a tab, four spaces or a line separator as a fence (fuzz finds)', () => {
+    for (const input of ['\t``` ', '    ```', '``` \u2028', '\u000b``` ']) {
+      const once = normalizeText(input);
+      expect(once, JSON.stringify(input)).toBe('```\n\n```');
+      expect(normalizeText(once)).toBe(once);
+    }
+    expect(normalizeText('Run:\n\t```bash\n\tkubectl get pods\n\t```')).toBe('Run:\n\n```bash\n\tkubectl get pods\n```');
+  });
 });
 
 describe('detectCodeLanguage', () => {
