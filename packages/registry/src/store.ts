@@ -133,8 +133,16 @@ export class ArtifactStore {
     return store;
   }
 
-  /** Re-reads every version from disk. Call once before use and after a change notification. */
+  /**
+   * Re-reads every version from disk. Call once before use and after a change notification. Queued with
+   * publishes and marks: a reload that listed the directories just before a publish renamed its version
+   * into place would otherwise replace the map holding that version with one that lacks it.
+   */
   async reload(): Promise<void> {
+    return this.exclusive(() => this.load());
+  }
+
+  private async load(): Promise<void> {
     const next = new Map<ArtifactKind, Map<string, VersionMap>>();
     const warnings: string[] = [];
     for (const kind of KINDS) {
@@ -380,8 +388,9 @@ export class ArtifactStore {
     await writeFileAtomic(join(this.dir, INDEX_FILE), JSON.stringify(this.index(), null, 2));
   }
 
+  /** Only inside exclusive(): reload() would queue behind the caller and never run. */
   private async ensureLoaded(): Promise<void> {
-    if (!this.loaded) await this.reload();
+    if (!this.loaded) await this.load();
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -29,6 +29,14 @@ async function publishVersions(id: string, versions: string[]): Promise<void> {
 }
 
 describe('publish and persistence', () => {
+  it('a reload running while a version is published does not lose it (replicas reload on every publish)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const id = `orb.gha.race${i}`;
+      await Promise.all([store.reload(), store.publish(makeArtifact({ id, version: '1.0.0' })), store.reload()]);
+      expect(store.versions('orb', id).map((v) => v.version), id).toEqual(['1.0.0']);
+    }
+  });
+
   it('writes the file, meta.json and the index under <dir>/orbs/<id>/<version>/', async () => {
     const a = makeArtifact({ version: '1.2.0' });
     const res = await store.publish(a);
