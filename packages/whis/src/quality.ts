@@ -26,6 +26,8 @@ export const QUALITY_PENALTIES = {
   mostly_redacted: 0.5,
   answer_repeats_task: 0.5,
   gibberish: 0.5,
+  /** Neither an action nor a named thing: each alone is a weak answer, both together carry no knowledge. */
+  not_actionable: 0.2,
 } as const;
 
 const PLACEHOLDER = /\[REDACTED:[\w-]{1,40}\]/g;
@@ -93,10 +95,11 @@ export function qualityScore(record: QualityInput, redactions: readonly Redactio
     penalize('too_short', `answer has ${answerWords.length} word(s)`);
   }
   if (words(record.task).length < 2) penalize('task_too_short', 'task has fewer than 2 words');
-  if (!hasAction(answerWithoutPlaceholders)) penalize('no_action_verb', 'answer names no action (add, run, set, ...)');
-  if (!SPECIFIC_SIGNALS.some((re) => re.test(answerWithoutPlaceholders)) && !namesDevOpsTerm(answerWithoutPlaceholders)) {
-    penalize('no_specifics', 'no tool, command, file or code named');
-  }
+  const action = hasAction(answerWithoutPlaceholders);
+  if (!action) penalize('no_action_verb', 'answer names no action (add, run, set, ...)');
+  const specifics = SPECIFIC_SIGNALS.some((re) => re.test(answerWithoutPlaceholders)) || namesDevOpsTerm(answerWithoutPlaceholders);
+  if (!specifics) penalize('no_specifics', 'no tool, command, file or code named');
+  if (!action && !specifics) penalize('not_actionable', 'nothing to do and nothing named');
   const placeholderChars = (answer.match(PLACEHOLDER) ?? []).join('').length;
   if (redactions.length > 0 && answer.length > 0 && placeholderChars / answer.replace(/\s/g, '').length > 0.5) {
     penalize('mostly_redacted', `${Math.round((placeholderChars / answer.length) * 100)}% of the answer is redacted`);

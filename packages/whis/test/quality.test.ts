@@ -23,6 +23,12 @@ describe('qualityScore', () => {
     expect(codes('Improve reliability', 'Make things better and check that stuff works as expected')).toEqual(['no_specifics']);
   });
 
+  it('rejects an answer with neither an action nor anything named', () => {
+    const q = qualityScore({ task: 'How should we handle deployments', answer: 'It really depends on many factors in the end' });
+    expect(q.reasons.map((r) => r.split(':')[0])).toEqual(['no_action_verb', 'no_specifics', 'not_actionable']);
+    expect(q.score).toBeLessThan(DEFAULT_QUALITY_THRESHOLD);
+  });
+
   it('flags an answer that is mostly redacted', () => {
     const answer = 'Use [REDACTED:aws-access-key] [REDACTED:github-token] [REDACTED:email]';
     expect(codes('Rotate keys', answer, [{ type: 'aws-access-key', placeholder: '[REDACTED:aws-access-key]' }])).toContain('mostly_redacted');
