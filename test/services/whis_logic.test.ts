@@ -392,4 +392,23 @@ describe('two whis_logic replicas on one DATA_DIR and Redis', () => {
     await fetch(`${a.url}/orbs/${orb.meta.id}/versions/1.2.0/deprecate`, json({ reason: 'replica test' }));
     await waitFor(async () => (await fetch(`${b.url}/orbs/${orb.meta.id}/versions/1.2.0`)).headers.get('x-linkops-deprecated') === 'replica test', 1000, 20);
   });
+
+  it('feedback recorded on one replica counts on the other within a second, once on each', async () => {
+    const [orb] = smithArtifacts([DOCKER]) as [Artifact, Artifact];
+    await publish(a, orb);
+    for (const svc of [a, b]) await waitVisible(svc.url, 'orbs', orb.meta.id, orb.meta.version);
+    const uses = async (svc: RunningService) => ((await (await fetch(`${svc.url}/orbs/${orb.meta.id}/stats`)).json()) as { uses: number }).uses;
+    for (const [n, svc] of [a, b, a].entries()) {
+      const r = await fetch(`${svc.url}/feedback`, json({ artifact: orb.meta.id, version: orb.meta.version, outcome: 'success', agent: `agent-${n}` }));
+      expect(r.status).toBe(202);
+      await waitFor(async () => (await uses(a)) === n + 1 && (await uses(b)) === n + 1, 1000, 20);
+    }
+    // A malformed broadcast is ignored, not counted and not fatal.
+    const pub = new Redis(testRedisUrl());
+    await pub.publish(`${prefix}:registry-feedback`, '{"replica":"x","event":{"artifact":"orb.x"}}');
+    await pub.publish(`${prefix}:registry-feedback`, 'not json');
+    await pub.quit();
+    await new Promise((r) => setTimeout(r, 200));
+    expect([await uses(a), await uses(b)]).toEqual([3, 3]);
+  });
 });

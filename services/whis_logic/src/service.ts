@@ -26,9 +26,16 @@ import {
   etagFor,
   etagMatches,
   shouldResmith,
+  type FeedbackEvent,
   type StoredArtifact,
 } from '@linkops/registry';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+
+/** What a replica broadcasts after recording a feedback report. */
+const FeedbackBroadcastSchema = z.object({
+  replica: z.string().min(1).max(100),
+  event: FeedbackSchema.extend({ at: z.string().datetime() }),
+});
 
 const ConfigSchema = z.object({
   RESMITH_MIN_FAILURES: z.coerce.number().int().min(1).default(3),
@@ -59,8 +66,33 @@ class Registry {
     this.feedback = new FeedbackLog({ dir });
     this.search = new ArtifactSearch({ quality: (id) => this.stats.quality(id) });
   }
+  /** Tells this replica's own feedback broadcasts from the other replicas'. */
+  readonly replica = randomUUID();
   get channel() {
     return `${this.ctx.config.QUEUE_PREFIX}:registry-updates`;
+  }
+  get feedbackChannel() {
+    return `${this.ctx.config.QUEUE_PREFIX}:registry-feedback`;
+  }
+  /** Counts a report made on this replica, in memory; the shared log already has it. */
+  countFeedback(event: FeedbackEvent): void {
+    this.stats.add(event);
+    this.search.setQuality(event.artifact, this.stats.quality(event.artifact));
+  }
+  /** A report another replica recorded: counted here too, so ranking agrees without a reload. */
+  applyBroadcast(message: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      parsed = undefined;
+    }
+    const result = FeedbackBroadcastSchema.safeParse(parsed);
+    if (!result.success) {
+      this.ctx.log.warn({ issue: result.error.issues[0]?.message }, 'ignored a malformed feedback broadcast');
+      return;
+    }
+    if (result.data.replica !== this.replica) this.countFeedback(result.data.event);
   }
   async refresh() {
     await this.store.reload();
@@ -81,8 +113,11 @@ export const service: ServiceDefinition<typeof ConfigSchema> = {
     // Every replica reloads when any replica publishes, so a publish is visible everywhere within a second.
     const sub = ctx.redis.duplicate();
     sub.on('error', () => undefined);
-    sub.on('message', () => void reg.refresh().catch((err: Error) => ctx.log.warn({ err: err.message }, 'registry reload failed')));
-    await sub.subscribe(reg.channel).catch((err: Error) => ctx.log.warn({ err: err.message }, 'registry subscribe failed; will not see other replicas until restart'));
+    sub.on('message', (channel: string, message: string) => {
+      if (channel === reg.feedbackChannel) reg.applyBroadcast(message);
+      else void reg.refresh().catch((err: Error) => ctx.log.warn({ err: err.message }, 'registry reload failed'));
+    });
+    await sub.subscribe(reg.channel, reg.feedbackChannel).catch((err: Error) => ctx.log.warn({ err: err.message }, 'registry subscribe failed; will not see other replicas until restart'));
     ctx.onClose(async () => {
       await sub.quit().catch(() => undefined);
     });
@@ -269,9 +304,12 @@ function registerRoutes(app: App, reg: Registry) {
     const kind: ArtifactKind = fb.artifact.startsWith('rune.') ? 'rune' : 'orb';
     const artifact = resolveIn(store, kind, validId(fb.artifact, 'body.artifact', kind), fb.version, 'body.version');
     if (!artifact || artifact.meta.version !== fb.version) throw notFound(`${kind} ${fb.artifact}@${fb.version}`);
-    await reg.feedback.append(fb);
-    reg.stats.add({ ...fb, at: new Date().toISOString() });
-    reg.search.setQuality(fb.artifact, reg.stats.quality(fb.artifact));
+    const event = await reg.feedback.append(fb);
+    reg.countFeedback(event);
+    // Durable in the shared log already; a lost broadcast only delays the other replicas to their next reload.
+    await reg.ctx.redis
+      .publish(reg.feedbackChannel, JSON.stringify({ replica: reg.replica, event }))
+      .catch((err: Error) => reg.ctx.log.warn({ err: err.message }, 'feedback broadcast failed'));
     const summary = reg.stats.forVersion(fb.artifact, fb.version);
     const decision = shouldResmith(summary, { minFailures: reg.ctx.config.RESMITH_MIN_FAILURES, failureRate: reg.ctx.config.RESMITH_FAILURE_RATE });
     let resmith: string | null = null;
