@@ -178,6 +178,18 @@ async function main() {
   // The corpus is published packages: what a tool reports outside the planted lines is almost all noise
   // (test fixtures and docs samples at best).
   console.log(`findings outside the planted lines: linkops ${unplanted(planted, ours.hits)}, secretlint ${unplanted(planted, first.hits)}`);
+
+  // Hostile input: one minified line dense with token-shaped strings. Time must grow linearly with size.
+  const dense = (bytes: number) => 'eyJhbGciOiJIUzI1NiJ9.eyJ'.repeat(Math.ceil(bytes / 24));
+  const timeDense = (bytes: number) => {
+    const text = dense(bytes);
+    const t0 = performance.now();
+    const n = scanText(text, 'dist/dense.js').length;
+    return { ms: performance.now() - t0, n };
+  };
+  const small = timeDense(1024 * 1024);
+  const large = timeDense(4 * 1024 * 1024);
+  console.log(`dense line: 1 MB ${small.ms.toFixed(0)} ms (${small.n} findings), 4 MB ${large.ms.toFixed(0)} ms (${large.n} findings), growth ${(large.ms / small.ms).toFixed(1)}x for 4x the size`);
 }
 
 await main();

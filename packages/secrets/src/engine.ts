@@ -12,6 +12,8 @@ const WINDOW_BEFORE = 320;
 const WINDOW_AFTER = 768;
 const INLINE_ALLOW = /(?:linkops|gitleaks):allow|secretlint-disable-line|pragma: allowlist secret|nosec(?:ret)?\b/;
 const EVIDENCE_CONTEXT = 100;
+/** How far evidence looks for the line's ends; far more than EVIDENCE_CONTEXT, as redactions shorten text. */
+const EVIDENCE_WINDOW = 1000;
 
 const DEFAULT_REMEDIATION =
   'Revoke or rotate this credential at its provider now, then remove it from the code (and from git history if it was ' +
@@ -149,7 +151,7 @@ export class SecretEngine {
         start = nl + 1;
       }
     }
-    return ctx.out.length === 0 ? [] : this.resolve(ctx.out, text, options);
+    return ctx.out.length === 0 ? [] : this.resolve(ctx.out, text, ctx.lines, options);
   }
 
   /** Keyword hits grouped by line; each line runs the rules of its keywords once, in priority order. */
@@ -289,29 +291,60 @@ export class SecretEngine {
     });
   }
 
-  private resolve(candidates: RawMatch[], text: string, options: EngineScanOptions): RawMatch[] {
+  /**
+   * Drops candidates that overlap one of higher priority (or an earlier one of the same rule), then those on
+   * lines with an inline allow comment. Linear in the candidates per rule: a minified line holding thousands of
+   * token-shaped strings must not cost thousands squared.
+   */
+  private resolve(candidates: RawMatch[], text: string, lines: LineIndex, options: EngineScanOptions): RawMatch[] {
     candidates.sort((a, b) => a.priority - b.priority || a.secretStart - b.secretStart);
-    const accepted: RawMatch[] = [];
-    for (const cand of candidates) {
-      const overlaps = accepted.some((a) => cand.secretStart < a.secretEnd && a.secretStart < cand.secretEnd);
-      if (overlaps) continue;
-      accepted.push(cand);
+    // Accepted so far, sorted by start and non-overlapping (so their ends are sorted too).
+    let accepted: RawMatch[] = [];
+    for (let g = 0; g < candidates.length; ) {
+      let end = g;
+      while (end < candidates.length && candidates[end]!.priority === candidates[g]!.priority) end++;
+      const added: RawMatch[] = [];
+      let j = 0;
+      for (let k = g; k < end; k++) {
+        const c = candidates[k]!;
+        while (j < accepted.length && accepted[j]!.secretEnd <= c.secretStart) j++;
+        if (j < accepted.length && accepted[j]!.secretStart < c.secretEnd) continue;
+        const last = added[added.length - 1];
+        if (last && last.secretEnd > c.secretStart) continue;
+        added.push(c);
+      }
+      accepted = mergeByStart(accepted, added);
+      g = end;
     }
-    accepted.sort((a, b) => a.secretStart - b.secretStart);
     if (options.ignoreInlineAllow) return accepted;
+    const allowedLine = new Map<number, boolean>();
     return accepted.filter((a) => {
-      const from = text.lastIndexOf('\n', a.matchStart - 1) + 1;
-      const nl = text.indexOf('\n', a.matchStart);
-      return !INLINE_ALLOW.test(text.slice(from, nl === -1 ? text.length : nl));
+      const [from, to] = lines.boundsOf(a.matchStart);
+      let allowed = allowedLine.get(from);
+      if (allowed === undefined) allowedLine.set(from, (allowed = INLINE_ALLOW.test(text.slice(from, to))));
+      return !allowed;
     });
   }
+}
+
+function mergeByStart(a: RawMatch[], b: RawMatch[]): RawMatch[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: RawMatch[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.secretStart <= b[j]!.secretStart)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }
 
 /** Line numbers by binary search over newline offsets, built lazily on the first lookup. */
 class LineIndex {
   private starts: number[] | null = null;
   constructor(private readonly text: string) {}
-  lineOf(offset: number): number {
+  private lineStarts(): number[] {
     if (!this.starts) {
       const starts = [0];
       let i = this.text.indexOf('\n');
@@ -321,7 +354,10 @@ class LineIndex {
       }
       this.starts = starts;
     }
-    const s = this.starts;
+    return this.starts;
+  }
+  lineOf(offset: number): number {
+    const s = this.lineStarts();
     let lo = 0;
     let hi = s.length - 1;
     while (lo < hi) {
@@ -331,6 +367,12 @@ class LineIndex {
     }
     return lo + 1;
   }
+  /** [start, end) of the line holding `offset`, without its newline. */
+  boundsOf(offset: number): [number, number] {
+    const line = this.lineOf(offset);
+    const s = this.lineStarts();
+    return [s[line - 1]!, line < s.length ? s[line]! - 1 : this.text.length];
+  }
 }
 
 /**
@@ -338,10 +380,24 @@ class LineIndex {
  * secret in it replaced by its redaction, newlines flattened, and long context trimmed.
  */
 export function renderEvidence(text: string, match: RawMatch, all: readonly RawMatch[]): string {
-  const from = text.lastIndexOf('\n', match.matchStart - 1) + 1;
-  const nl = text.indexOf('\n', match.secretEnd);
-  const to = nl === -1 ? text.length : nl;
-  const inRange = all.filter((a) => a.secretStart < to && a.secretEnd > from).sort((a, b) => a.secretStart - b.secretStart);
+  // Looked for within EVIDENCE_WINDOW only: on a minified multi-megabyte line, scanning to the line's ends for
+  // every finding would be quadratic, and all but ~100 chars each side are trimmed anyway.
+  const lo = Math.max(0, match.matchStart - EVIDENCE_WINDOW);
+  const lineStart = text.slice(lo, match.matchStart).lastIndexOf('\n');
+  const from = lineStart === -1 ? lo : lo + lineStart + 1;
+  const hi = Math.min(text.length, match.secretEnd + EVIDENCE_WINDOW);
+  const lineEnd = text.slice(match.secretEnd, hi).indexOf('\n');
+  const to = lineEnd === -1 ? hi : match.secretEnd + lineEnd;
+  // `all` is sorted by start and non-overlapping (scan's result), so ends are sorted too.
+  let first = 0;
+  let last = all.length;
+  while (first < last) {
+    const mid = (first + last) >> 1;
+    if (all[mid]!.secretEnd <= from) first = mid + 1;
+    else last = mid;
+  }
+  const inRange: RawMatch[] = [];
+  for (let k = first; k < all.length && all[k]!.secretStart < to; k++) inRange.push(all[k]!);
   let before = '';
   let after = '';
   let cursor = from;

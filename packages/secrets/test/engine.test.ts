@@ -204,6 +204,21 @@ describe('locations and evidence', () => {
     for (const f of findings) expect(f.evidence).toBe('creds: {"id": "AKIA…", "token": "ghp_…"}');
   });
 
+  it('on a line dense with secrets, reports each once with its neighbours redacted in its evidence', () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => `AKIA${String(i).padStart(4, '0')}QX7ZD4K2M9PL`);
+    const line = keys.map((k, i) => `"k${i}":"${k}"`).join(',');
+    const findings = scanText(`{${line}}`, 'dist/keys.json');
+    expect(findings).toHaveLength(3000);
+    expect(findings.map((f) => f.fingerprint)).toEqual([...new Set(findings.map((f) => f.fingerprint))]);
+    const middle = findings[1500]!;
+    expect(middle.evidence).toMatch(/^….*"k1500":"AKIA….*…$/);
+    expect(middle.evidence.length).toBeLessThan(260);
+    for (const f of [findings[0]!, middle, findings[2999]!]) {
+      for (const k of keys) expect(f.evidence).not.toContain(k.slice(0, 8));
+    }
+    expect(findings[2999]!.evidence.endsWith('"k2999":"AKIA…"}')).toBe(true);
+  });
+
   it('finds Kubernetes Secret data only in Secret manifests', () => {
     const value = Buffer.from('pr0d-Passw0rd-9f8e7d6c').toString('base64');
     const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: ${value}\n`;
