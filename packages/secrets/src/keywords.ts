@@ -15,14 +15,15 @@ import { COMMON_TRIGRAMS } from './trigram-frequency.js';
 /**
  * Multi-keyword prefilter: every case-insensitive occurrence of a set of ASCII keywords in a text, in one pass.
  *
- * Why not a regex alternation: V8 runs a ~450-literal alternation at ~12 MB/s. Why not lowercase + bigram
+ * Why not a regex alternation: V8 runs a ~450-literal alternation at ~12 MB/s. Why not lowercasing plus bigram
  * lookups (the previous design): lowercasing and common bigrams ("co", "da", "pa") cost more than the search.
  *
- * How: each keyword is anchored on its rarest four characters (by trigram frequencies of typical source text). The text is copied once into a reusable byte
- * buffer (latin1: one byte per UTF-16 unit, so offsets do not move), and a rolling 21-bit window of the last
- * three bytes (7 bits each) indexes a table holding, for every case variant of every anchor, the slot of the
- * keywords anchored there. About one position in a hundred reaches a slot; there each keyword of the slot is
- * compared with the text itself, so bytes that alias onto ASCII (non-Latin-1 chars) never produce a hit.
+ * How: each keyword of 4+ chars is anchored on its rarest four characters (judged by trigram frequencies of
+ * typical source text); 2- and 3-char keywords are anchored whole. The text is written as latin1 (one byte per
+ * UTF-16 unit, so offsets do not move) into the kernel's memory, and the kernel (keyword-kernel.ts) reports the
+ * positions where a rolling window of the last four bytes, 7 bits each and case-folded through the tables, may end
+ * an anchor. About one position in a hundred is reported; there each keyword anchored at that window is compared
+ * with the text itself, so bytes that alias onto ASCII (non-Latin-1 chars) never produce a hit.
  */
 
 const TRIGRAM_FREQUENCY = new Map<string, number>(COMMON_TRIGRAMS);
