@@ -1,10 +1,9 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { startService, type Artifact, type RunningService } from '@linkops/shared';
 import { smithArtifacts } from '@linkops/forge';
 import { service } from '../../services/whis_logic/src/service.js';
-import { tempDir, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
+import { clearPrefix, tempDir, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
 
 interface Envelope {
   error: { code: string; message: string; details?: Array<{ field: string; reason: string }> };
@@ -41,17 +40,6 @@ function rawGet(base: string, path: string): Promise<{ status: number; body: Env
     req.on('error', reject);
     req.end();
   });
-}
-
-async function clearPrefix(prefix: string) {
-  const r = new Redis(testRedisUrl());
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  await r.quit();
 }
 
 describe('whis_logic refuses bad input clearly', () => {

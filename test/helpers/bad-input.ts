@@ -3,6 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { Redis } from 'ioredis';
 import { testRedisUrl } from './redis.js';
 
+export { clearPrefix } from './redis.js';
+
 // Shared harness for the bad-input catalogues: time-bound requests, envelope parsing, key cleanup and
 // the generic JSON-body attacks every route must refuse with a clear 4xx.
 export interface Envelope {
@@ -25,17 +27,6 @@ export async function send(url: string, init: RequestInit = {}, timeoutMs = 15_0
 export const postRaw = (body: string | Buffer, type = 'application/json'): RequestInit => ({ method: 'POST', headers: { 'content-type': type }, body });
 export const post = (body: unknown) => postRaw(JSON.stringify(body));
 export const fields = (b: Envelope) => (b.error.details ?? []).map((d) => d.field);
-
-export async function clearPrefix(prefix: string) {
-  const r = new Redis(testRedisUrl());
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  await r.quit();
-}
 
 /** The generic body attacks every JSON route must survive with a clear 4xx. */
 export async function expectBodyAttacksRefused(url: string, valid: Record<string, unknown>) {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 
 export function testRedisUrl(): string {
@@ -13,6 +14,18 @@ export function testRedisUrl(): string {
 /** A queue prefix of its own for each test, so tests never see each other's jobs. */
 export function uniquePrefix(label = 't'): string {
   return `test-${label}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Deletes every key of a test's queue prefix (jobs, outbox, rate limits), so runs leave Redis clean. */
+export async function clearPrefix(prefix: string) {
+  const r = new Redis(testRedisUrl());
+  let cursor = '0';
+  do {
+    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await r.del(...keys);
+  } while (cursor !== '0');
+  await r.quit();
 }
 
 export async function freePort(): Promise<number> {

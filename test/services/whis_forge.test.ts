@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import { startService, type Artifact, type RunningService, type SanitizedRecord } from '@linkops/shared';
 import { smithArtifacts } from '@linkops/forge';
 import { service as smithing } from '../../services/whis_smithing/src/service.js';
 import { service as enhance } from '../../services/whis_enhance/src/service.js';
 import { service as logic } from '../../services/whis_logic/src/service.js';
-import { tempDir, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
+import { clearPrefix, tempDir, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
 
 function record(id: string, task: string, platform: string, topic: string, steps: string[]): SanitizedRecord {
   return {
@@ -26,17 +25,6 @@ function record(id: string, task: string, platform: string, topic: string, steps
 const SECURITY_STEPS = ['Add a workflow that runs on pull_request', 'Checkout the code', 'Run a secret scan and a dependency audit'];
 const SECURITY = record('rec-forge-sec', 'Harden GitHub Actions security scanning', 'github-actions', 'security', SECURITY_STEPS);
 const SECURITY_MORE = record('rec-forge-sec-2', 'Harden GitHub Actions security scanning', 'github-actions', 'security', [...SECURITY_STEPS, 'Upload SARIF to code scanning']);
-
-async function clearPrefix(prefix: string) {
-  const r = new Redis(testRedisUrl());
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  await r.quit();
-}
 
 const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { startService, type Artifact, type RunningService, type SanitizedRecord } from '@linkops/shared';
 import { smithArtifacts } from '@linkops/forge';
 import { service } from '../../services/whis_logic/src/service.js';
-import { tempDir, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
+import { clearPrefix, tempDir, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
 
 function record(id: string, task: string, answer: string, platform: string, topic: string, steps: string[], tags: string[] = []): SanitizedRecord {
   return {
@@ -43,17 +43,6 @@ function asVersion(a: Artifact, version: string): Artifact {
     filename: `${a.meta.id}.v${major}.${ext}`,
     content,
   };
-}
-
-async function clearPrefix(prefix: string) {
-  const r = new Redis(testRedisUrl());
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  await r.quit();
 }
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { startService, type RunningService } from '@linkops/shared';
 import { service as scraper } from '../../services/whis_webscraper/src/service.js';
 import { service as dataInput } from '../../services/whis_data_input/src/service.js';
-import { tempDir, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
+import { clearPrefix, tempDir, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
 
 const layout = (title: string, body: string, links: string[] = []) => `<!doctype html>
 <html><head><title>${title}</title><script>var t = "tracking script";</script></head>
@@ -97,17 +96,6 @@ async function startSite(): Promise<Site> {
         server.close(() => resolve());
       }),
   };
-}
-
-async function clearPrefix(prefix: string) {
-  const r = new Redis(testRedisUrl());
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  await r.quit();
 }
 
 const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
