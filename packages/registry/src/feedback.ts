@@ -1,10 +1,13 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { FeedbackSchema, type Feedback } from '@linkops/shared/contracts';
 
 /** One agent report as recorded: the contract fields plus when it arrived. */
 export interface FeedbackEvent extends Feedback {
   at: string;
+  /** Set when recorded (older log lines lack it); lets a replica count an event it hears of twice only once. */
+  id?: string;
 }
 
 export interface FeedbackTrend {
@@ -74,6 +77,7 @@ export class FeedbackStats {
   private readonly maxNotes: number;
   private readonly steadyBand: number;
   private readonly tallies = new Map<string, Tally>();
+  private readonly seen = new Set<string>();
 
   constructor(events: Iterable<Feedback | FeedbackEvent> = [], opts: FeedbackStatsOptions = {}) {
     this.window = Math.max(1, opts.trendWindow ?? 20);
@@ -82,7 +86,13 @@ export class FeedbackStats {
     for (const e of events) this.add(e);
   }
 
+  /** Counts an event; one with an id already counted is ignored. */
   add(event: Feedback | FeedbackEvent): void {
+    const id = 'id' in event ? event.id : undefined;
+    if (id !== undefined) {
+      if (this.seen.has(id)) return;
+      this.seen.add(id);
+    }
     const at = 'at' in event ? event.at : null;
     for (const version of [undefined, event.version]) {
       const key = version === undefined ? event.artifact : `${event.artifact}@${version}`;
@@ -213,7 +223,7 @@ export class FeedbackLog {
 
   /** Validates against FeedbackSchema (throws ZodError) and appends. */
   async append(feedback: Feedback): Promise<FeedbackEvent> {
-    const event: FeedbackEvent = { ...FeedbackSchema.parse(feedback), at: this.now().toISOString() };
+    const event: FeedbackEvent = { ...FeedbackSchema.parse(feedback), at: this.now().toISOString(), id: randomUUID() };
     await mkdir(join(this.path, '..'), { recursive: true });
     await appendFile(this.path, JSON.stringify(event) + '\n', 'utf8');
     return event;
@@ -231,9 +241,11 @@ export class FeedbackLog {
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
-        const raw = JSON.parse(line) as { at?: unknown };
+        const raw = JSON.parse(line) as { at?: unknown; id?: unknown };
         const parsed = FeedbackSchema.safeParse(raw);
-        if (parsed.success && typeof raw.at === 'string') events.push({ ...parsed.data, at: raw.at });
+        if (parsed.success && typeof raw.at === 'string') {
+          events.push(typeof raw.id === 'string' ? { ...parsed.data, at: raw.at, id: raw.id } : { ...parsed.data, at: raw.at });
+        }
       } catch {
         /* torn or foreign line */
       }

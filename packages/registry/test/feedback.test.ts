@@ -114,6 +114,23 @@ describe('FeedbackLog', () => {
     expect(stats.forArtifact('orb.gha.security').uses).toBe(2);
   });
 
+  it('gives each event an id, and stats count an event heard of twice once (replica broadcasts)', async () => {
+    const log = new FeedbackLog({ dir });
+    const first = await log.append(fb('success'));
+    const second = await log.append(fb('failure', '1.0.0', 'boom'));
+    expect(first.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.id).not.toBe(first.id);
+    const stats = await log.stats();
+    stats.add(first);
+    stats.add({ ...second });
+    expect(stats.forArtifact('orb.gha.security').uses).toBe(2);
+    stats.add({ ...first, id: 'another-event' });
+    expect(stats.forArtifact('orb.gha.security').uses).toBe(3);
+    // Lines written before ids existed still count, each on its own.
+    await appendFile(log.path, JSON.stringify({ ...fb('success'), at: '2025-01-01T00:00:00.000Z' }) + '\n');
+    expect((await log.stats()).forArtifact('orb.gha.security').uses).toBe(3);
+  });
+
   it('reads an empty list when nothing was logged', async () => {
     expect(await new FeedbackLog({ dir }).readAll()).toEqual([]);
   });

@@ -34,7 +34,7 @@ import { createHash, randomUUID } from 'node:crypto';
 /** What a replica broadcasts after recording a feedback report. */
 const FeedbackBroadcastSchema = z.object({
   replica: z.string().min(1).max(100),
-  event: FeedbackSchema.extend({ at: z.string().datetime() }),
+  event: FeedbackSchema.extend({ at: z.string().datetime(), id: z.string().min(1).max(100) }),
 });
 
 const ConfigSchema = z.object({
@@ -74,9 +74,13 @@ class Registry {
   get feedbackChannel() {
     return `${this.ctx.config.QUEUE_PREFIX}:registry-feedback`;
   }
-  /** Counts a report made on this replica, in memory; the shared log already has it. */
+  /** Refreshes in flight, and the reports counted meanwhile (a refresh may have read the log before them). */
+  private refreshing = 0;
+  private countedDuringRefresh: FeedbackEvent[] = [];
+  /** Counts a report in memory (the shared log already has it); ids keep a report from counting twice. */
   countFeedback(event: FeedbackEvent): void {
     this.stats.add(event);
+    if (this.refreshing > 0) this.countedDuringRefresh.push(event);
     this.search.setQuality(event.artifact, this.stats.quality(event.artifact));
   }
   /** A report another replica recorded: counted here too, so ranking agrees without a reload. */
@@ -95,9 +99,16 @@ class Registry {
     if (result.data.replica !== this.replica) this.countFeedback(result.data.event);
   }
   async refresh() {
-    await this.store.reload();
-    this.stats = await this.feedback.stats();
-    this.search.setAll(this.store.latestArtifacts());
+    this.refreshing++;
+    try {
+      await this.store.reload();
+      const stats = await this.feedback.stats();
+      for (const event of this.countedDuringRefresh) stats.add(event);
+      this.stats = stats;
+      this.search.setAll(this.store.latestArtifacts());
+    } finally {
+      if (--this.refreshing === 0) this.countedDuringRefresh = [];
+    }
   }
 }
 
