@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditReportSchema, startService, type AuditReport, type RunningService } from '@linkops/shared';
 import { service } from '../../services/audit_assess/src/service.js';
 import { git, makeRepo } from '../helpers/fixture-repo.js';
-import { deleteKeys, fieldsOf, raw } from '../helpers/bad-input.js';
+import { clearPrefix, fieldsOf, raw } from '../helpers/bad-input.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.js';
 
 const BODY_LIMIT = 65_536;
@@ -126,7 +126,7 @@ describe('audit_assess bad input (local repositories not allowed)', () => {
   });
   afterAll(async () => {
     await svc?.stop();
-    await deleteKeys(prefix);
+    await clearPrefix(prefix);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -180,7 +180,7 @@ describe('audit_assess odd repositories (local allowed)', () => {
   });
   afterAll(async () => {
     await svc?.stop();
-    await deleteKeys(prefix);
+    await clearPrefix(prefix);
     for (const d of [dataDir, tmp, ...repos]) if (d) rmSync(d, { recursive: true, force: true });
   });
 

@@ -6,7 +6,7 @@ import { AuditReportSchema, startService, type AuditReport, type RunningService 
 import { service as assessService } from '../../services/audit_assess/src/service.js';
 import { service as migrateService } from '../../services/audit_migrate/src/service.js';
 import { git, makeRepo } from '../helpers/fixture-repo.js';
-import { deleteKeys, fieldsOf, raw } from '../helpers/bad-input.js';
+import { clearPrefix, fieldsOf, raw } from '../helpers/bad-input.js';
 import { testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
 
 const BODY_LIMIT = 262_144;
@@ -118,7 +118,7 @@ describe('audit_migrate bad input', () => {
     await strictMigrate?.stop();
     await localMigrate?.stop();
     await assess?.stop();
-    await deleteKeys(prefix);
+    await clearPrefix(prefix);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 

@@ -1,27 +1,15 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditReportSchema, startService, type AuditReport, type RunningService } from '@linkops/shared';
 import { service } from '../../services/audit_assess/src/service.js';
 import { PLANTED_SECRETS, makeRepo } from '../helpers/fixture-repo.js';
-import { testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { clearPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/linkops-audit-page.png';
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const r = new Redis(testRedisUrl());
-  try {
-    const keys: string[] = [];
-    for await (const batch of r.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
-    if (keys.length) await r.del(...keys);
-  } finally {
-    r.disconnect();
-  }
-}
 
 /** Waits for #progress to reach one of the states (a locator: a string predicate would need eval, which the CSP forbids). */
 const progressState = (page: Page, states: string[], timeout: number) =>
@@ -76,7 +64,7 @@ describe('audit web page in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await svc?.stop();
-    await deleteKeys(prefix);
+    await clearPrefix(prefix);
     for (const d of [dataDir, fixture]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
@@ -104,8 +92,8 @@ describe('audit web page in headless Chromium', () => {
 
     // The report the page shows is the service's report.
     const scanHref = await page.locator('a[data-format=json]').getAttribute('href');
-    const scanId = /\/scan\/(scan_[a-z0-9]+)\/report/.exec(scanHref ?? '')?.[1];
-    expect(scanId, scanHref ?? '').toBeDefined();
+    expect(scanHref ?? '').toMatch(/\/scan\/scan_[a-z0-9]+\/report/);
+    const scanId = /\/scan\/(scan_[a-z0-9]+)\/report/.exec(scanHref ?? '')![1];
     report = AuditReportSchema.parse(await (await fetch(`${svc.url}/scan/${scanId}/report`)).json());
     expect(report.repo_url).toBe(fixture);
   });

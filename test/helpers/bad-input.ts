@@ -1,7 +1,5 @@
 import { expect } from 'vitest';
 import { request as httpRequest } from 'node:http';
-import { Redis } from 'ioredis';
-import { testRedisUrl } from './redis.js';
 
 export { clearPrefix } from './redis.js';
 
@@ -86,13 +84,3 @@ export function fieldsOf(details: unknown): string[] {
   return [];
 }
 
-export async function deleteKeys(prefix: string): Promise<void> {
-  const r = new Redis(testRedisUrl());
-  try {
-    const keys: string[] = [];
-    for await (const batch of r.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
-    if (keys.length) await r.del(...keys);
-  } finally {
-    r.disconnect();
-  }
-}

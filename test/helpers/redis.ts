@@ -16,16 +16,16 @@ export function uniquePrefix(label = 't'): string {
   return `test-${label}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key of a test's queue prefix (jobs, outbox, rate limits), so runs leave Redis clean. */
-export async function clearPrefix(prefix: string) {
+/** Deletes every key under a test's queue prefix (jobs, outbox, rate limits), so runs leave Redis clean. */
+export async function clearPrefix(prefix: string): Promise<void> {
   const r = new Redis(testRedisUrl());
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
+  try {
+    const keys: string[] = [];
+    for await (const batch of r.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
     if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  await r.quit();
+  } finally {
+    r.disconnect();
+  }
 }
 
 export async function freePort(): Promise<number> {

@@ -2,12 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditReportSchema, RISK_WEIGHT, startService, type AuditReport, type RunningService } from '@linkops/shared';
 import { service } from '../../services/audit_assess/src/service.js';
 import { FIXTURE_FILES, PLANTED_SECRETS, git, makeRepo } from '../helpers/fixture-repo.js';
-import { testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
+import { clearPrefix, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
 
 /** A second repository: compose, Node + Go, a k8s folder and a Helm chart dir, no planted problems of note. */
 const RICH_FILES: Record<string, string> = {
@@ -119,17 +118,6 @@ function scoreFromChecks(report: AuditReport): number {
   return Math.round((applicable.reduce((a, c) => a + RISK_WEIGHT[c.risk] * c.score!, 0) / w) * 10);
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const r = new Redis(testRedisUrl());
-  try {
-    const keys: string[] = [];
-    for await (const batch of r.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
-    if (keys.length) await r.del(...keys);
-  } finally {
-    r.disconnect();
-  }
-}
-
 interface Started {
   svc: RunningService;
   prefix: string;
@@ -150,7 +138,7 @@ async function startAudit(extra: Record<string, string> = {}): Promise<Started> 
     dataDir,
     async close() {
       await svc.stop();
-      await deleteKeys(prefix);
+      await clearPrefix(prefix);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

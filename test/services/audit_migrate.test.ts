@@ -3,13 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditReportSchema, startService, type AuditReport, type RunningService } from '@linkops/shared';
 import { service as assessService } from '../../services/audit_assess/src/service.js';
 import { service as migrateService } from '../../services/audit_migrate/src/service.js';
 import { FIXTURE_FILES, PLANTED_SECRETS, git, makeRepo } from '../helpers/fixture-repo.js';
-import { testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
+import { clearPrefix, testRedisUrl, uniquePrefix, waitFor } from '../helpers/redis.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -35,17 +34,6 @@ function untar(tar: Buffer): Map<string, string> {
     off += 512 + Math.ceil(size / 512) * 512;
   }
   return out;
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const r = new Redis(testRedisUrl());
-  try {
-    const keys: string[] = [];
-    for await (const batch of r.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
-    if (keys.length) await r.del(...keys);
-  } finally {
-    r.disconnect();
-  }
 }
 
 interface MigrationStatus {
@@ -79,7 +67,7 @@ describe('audit_migrate (real services, shared DATA_DIR, real Redis)', () => {
   afterAll(async () => {
     await migrate?.stop();
     await assess?.stop();
-    await deleteKeys(prefix);
+    await clearPrefix(prefix);
     for (const d of [dataDir, fixture, ...work]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
